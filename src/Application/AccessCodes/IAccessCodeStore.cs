@@ -1,0 +1,13 @@
+using Capacity.Domain.AccessCodes;
+
+namespace Capacity.Application.AccessCodes;
+
+/// <summary>Access code metadata: create and read. Implemented over PostgreSQL in Infrastructure.</summary>
+public interface IAccessCodeStore
+{
+    /// <summary>Adds the code; false (and nothing written) when a code with that text already exists.</summary>
+    Task<bool> TryAddAsync(AccessCode code, CancellationToken cancellationToken);
+
+    /// <summary>The code with that (normalized) text, or null.</summary>
+    Task<AccessCode?> FindAsync(string code, CancellationToken cancellationToken);
+}

@@ -1,0 +1,52 @@
+using Capacity.Application.Common.Messaging;
+using Capacity.Application.Common.Metrics;
+using Capacity.Domain.Common;
+using Mediator;
+using ZiggyCreatures.Caching.Fusion;
+
+namespace Capacity.Application.Common.Behaviors;
+
+/// <summary>
+/// Reads <see cref="ICachedQuery"/> requests through FusionCache (stampede protection, fail-safe stale
+/// values, soft factory timeout: see <c>CachingOptions</c>) and, after a successful
+/// <see cref="IInvalidatesCache{TResponse}"/> command, removes the entries carrying its tags.
+/// It sits outside the circuit breaker: a fresh hit never asks the breaker, and an open breaker makes
+/// the factory fail so that fail-safe serves the last value.
+/// </summary>
+public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache) : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    public async ValueTask<TResponse> Handle(
+        TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (message is ICachedQuery query)
+        {
+            var ranHandler = false;
+            var response = await cache.GetOrSetAsync<TResponse>(
+                query.CacheKey,
+                async (_, ct) =>
+                {
+                    ranHandler = true;
+                    return await next(message, ct);
+                },
+                default,
+                cache.CreateEntryOptions(duration: query.CacheDuration),
+                query.CacheTags,
+                cancellationToken);
+            CapacityMetrics.CacheLookups.Add(
+                1, new("request", RequestName<TMessage>.Value), new("result", ranHandler ? "miss" : "hit"));
+            return response;
+        }
+
+        var result = await next(message, cancellationToken);
+        if (message is IInvalidatesCache<TResponse> invalidates && (result as IOutcome)?.Error is null)
+        {
+            foreach (var tag in invalidates.CacheTagsToInvalidate(result))
+            {
+                await cache.RemoveByTagAsync(tag, token: cancellationToken);
+            }
+        }
+
+        return result;
+    }
+}

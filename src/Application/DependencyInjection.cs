@@ -1,0 +1,42 @@
+using Capacity.Application.Common.Behaviors;
+using Capacity.Application.Common.Resilience;
+using FluentValidation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Capacity.Application;
+
+public static class DependencyInjection
+{
+    /// <summary>Registers the mediator with its one ordered pipeline, the validators and the database breaker.</summary>
+    public static IServiceCollection AddApplication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddMediator(options =>
+        {
+            // Scoped: handlers use the pooled DbContext.
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+
+            // Outermost first. Validation before anything touches a dependency; the breaker inside the
+            // cache, so a fresh hit never asks it and an open breaker lets fail-safe serve stale data.
+            options.PipelineBehaviors =
+            [
+                typeof(TimingBehavior<,>),
+                typeof(ValidationBehavior<,>),
+                typeof(CachingBehavior<,>),
+                typeof(CircuitBreakerBehavior<,>),
+            ];
+        });
+
+        // Validators are internal to their slices: without includeInternalTypes nothing would validate.
+        services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, includeInternalTypes: true);
+
+        services.AddOptions<CircuitBreakerOptions>()
+            .Bind(configuration.GetSection(CircuitBreakerOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<DatabaseCircuitBreaker>();
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+}

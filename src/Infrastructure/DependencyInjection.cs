@@ -1,0 +1,72 @@
+using Capacity.Application.AccessCodes;
+using Capacity.Application.Common.Resilience;
+using Capacity.Infrastructure.AccessCodes;
+using Capacity.Infrastructure.Caching;
+using Capacity.Infrastructure.Health;
+using Capacity.Infrastructure.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Capacity.Infrastructure;
+
+public static class DependencyInjection
+{
+    /// <summary>Tag of the health checks that decide readiness (<c>/health/ready</c>).</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>
+    /// PostgreSQL (pooled DbContext + a data source for the raw SQL), the cache (Redis L2 and backplane when
+    /// <c>ConnectionStrings:Redis</c> is set) and their health checks.
+    /// </summary>
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        var postgres = configuration.GetConnectionString("Postgres");
+        if (string.IsNullOrWhiteSpace(postgres))
+        {
+            throw new InvalidOperationException(
+                "ConnectionStrings:Postgres is not set (environment variable ConnectionStrings__Postgres).");
+        }
+
+        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(postgres)
+            .UseLoggerFactory(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())
+            .Build());
+        services.AddDbContextPool<CapacityDbContext>((sp, options) =>
+            PersistenceSetup.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IDatabaseFaults, NpgsqlDatabaseFaults>();
+
+        services.AddOptions<ClaimOptions>()
+            .Bind(configuration.GetSection(ClaimOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<CodeGates>();
+        services.AddScoped<IAccessCodeStore, EfAccessCodeStore>();
+        services.AddScoped<ISeatLedger, PostgresSeatLedger>();
+
+        services.AddOptions<CachingOptions>()
+            .Bind(configuration.GetSection(CachingOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var redis = configuration.GetConnectionString("Redis");
+        var withRedis = !string.IsNullOrWhiteSpace(redis);
+        var health = services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres", HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(3));
+        if (withRedis)
+        {
+            services.AddSingleton<IConnectionMultiplexer>(_ =>
+            {
+                var options = ConfigurationOptions.Parse(redis!);
+                options.AbortOnConnectFail = false;
+                options.ConnectTimeout = 2000;
+                return ConnectionMultiplexer.Connect(options);
+            });
+            // Degraded, not unhealthy: without Redis every instance still serves from its L1 cache and the database.
+            health.AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [ReadyTag], TimeSpan.FromSeconds(3));
+        }
+
+        services.AddCapacityCache(withRedis);
+        return services;
+    }
+}

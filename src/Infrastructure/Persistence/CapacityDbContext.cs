@@ -1,0 +1,18 @@
+using Capacity.Domain.AccessCodes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Capacity.Infrastructure.Persistence;
+
+/// <summary>
+/// The EF Core context, pooled (<c>AddDbContextPool</c>): one constructor taking only options and no
+/// scoped state. Correctness-critical writes (claims, releases) are raw SQL in <c>PostgresSeatLedger</c>.
+/// </summary>
+public sealed class CapacityDbContext(DbContextOptions<CapacityDbContext> options) : DbContext(options)
+{
+    public DbSet<AccessCode> AccessCodes => Set<AccessCode>();
+
+    public DbSet<Session> Sessions => Set<Session>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CapacityDbContext).Assembly);
+}

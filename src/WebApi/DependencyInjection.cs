@@ -1,0 +1,75 @@
+using System.Text.Json.Serialization;
+using Capacity.Application.Common.Metrics;
+using Capacity.WebApi.Health;
+using Capacity.WebApi.Problems;
+using Capacity.WebApi.Security;
+using Carter;
+using Microsoft.AspNetCore.Http.Json;
+using OpenTelemetry.Metrics;
+using Scalar.AspNetCore;
+
+namespace Capacity.WebApi;
+
+public static class DependencyInjection
+{
+    /// <summary>HTTP concerns: JSON, problem details, admin key, OpenAPI, metrics, Carter modules.</summary>
+    public static IServiceCollection AddWebApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+
+        // Malformed bodies and unbindable route values throw, so ProblemExceptionHandler answers them with
+        // problem details naming the field, in every environment (not only Development).
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
+            ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier);
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+
+        services.AddOptions<SecurityOptions>()
+            .Bind(configuration.GetSection(SecurityOptions.Section))
+            .Validate(
+                o => environment.IsDevelopment() || o.AdminApiKey is { Length: >= SecurityOptions.MinimumKeyLength },
+                $"Security:AdminApiKey (env Security__AdminApiKey) must be set, at least {SecurityOptions.MinimumKeyLength} characters, outside Development.")
+            .ValidateOnStart();
+
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Capacity API";
+            document.Info.Description =
+                "Hands out limited things (seats of access codes) to many people at once, never one too many. " +
+                "Errors are RFC 9457 problem details with a stable type (urn:capacity:problem:<code>). " +
+                $"Admin endpoints require the {AdminApiKeyFilter.HeaderName} header.";
+            return Task.CompletedTask;
+        }));
+
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(CapacityMetrics.MeterName)
+            .AddPrometheusExporter());
+
+        services.AddResponseCompression();
+        services.AddCarter(configurator: c => c.WithEmptyValidators());
+        return services;
+    }
+
+    /// <summary>The middleware pipeline and every endpoint.</summary>
+    public static WebApplication UseWebApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseBodySizeLimit();
+        app.UseResponseCompression();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapPrometheusScrapingEndpoint();
+        app.MapCapacityHealth();
+        app.MapCarter();
+        return app;
+    }
+}

@@ -1,0 +1,60 @@
+using Capacity.Application.Common.Resilience;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ZiggyCreatures.Caching.Fusion;
+
+namespace Capacity.WebApi.Health;
+
+/// <summary><c>/health/live</c>, <c>/health/ready</c> and the <c>/health</c> summary.</summary>
+internal static class HealthEndpoints
+{
+    private static readonly DateTimeOffset StartedAt = DateTimeOffset.UtcNow;
+
+    public static void MapCapacityHealth(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/health").WithTags("Health");
+
+        // Live: the process serves HTTP. No dependency is checked, so a sick database never restarts it.
+        group.MapHealthChecks("/live", new HealthCheckOptions { Predicate = _ => false })
+            .WithName("Live");
+
+        // Ready: the database (and Redis when configured) answer; 503 otherwise.
+        group.MapHealthChecks("/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(Infrastructure.DependencyInjection.ReadyTag),
+        }).WithName("Ready");
+
+        group.MapGet("/", Summary)
+            .WithName("HealthSummary")
+            .WithSummary("Status of the API and its dependencies: database, cache, circuit breaker, uptime.")
+            .Produces<HealthSummaryResponse>(StatusCodes.Status200OK)
+            .Produces<HealthSummaryResponse>(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    public static async Task<IResult> Summary(
+        HealthCheckService checks, DatabaseCircuitBreaker breaker, IFusionCache cache, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var report = await checks.CheckHealthAsync(cancellationToken);
+        var redis = report.Entries.TryGetValue("redis", out var redisEntry) ? redisEntry.Status.ToString() : "not configured";
+        var body = new HealthSummaryResponse(
+            report.Status.ToString(),
+            new DependencyStatus(report.Entries["postgres"].Status.ToString(), report.Entries["postgres"].Description),
+            new CacheStatus(cache.HasDistributedCache ? "memory+redis" : "memory", redis, cache.HasBackplane),
+            breaker.State.ToString(),
+            (long)(clock.GetUtcNow() - StartedAt).TotalSeconds,
+            clock.GetUtcNow());
+        var status = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+        return TypedResults.Json(body, statusCode: status);
+    }
+}
+
+/// <summary>The <c>/health</c> summary.</summary>
+public sealed record HealthSummaryResponse(
+    string Status, DependencyStatus Database, CacheStatus Cache, string Circuit, long UptimeSeconds, DateTimeOffset Timestamp);
+
+public sealed record DependencyStatus(string Status, string? Description);
+
+/// <param name="Mode">"memory" (L1 only) or "memory+redis" (L1, L2 and backplane).</param>
+/// <param name="Redis">Redis health, or "not configured".</param>
+/// <param name="Backplane">True when cache changes are broadcast to other instances.</param>
+public sealed record CacheStatus(string Mode, string Redis, bool Backplane);

@@ -1,0 +1,109 @@
+using Capacity.Application.AccessCodes;
+using Capacity.WebApi.Problems;
+using Capacity.WebApi.Security;
+using Carter;
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Capacity.WebApi.Modules;
+
+/// <summary>Access codes, code login and sessions.</summary>
+public sealed class AccessCodesModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/admin/access-codes")
+            .WithTags("Access codes (admin)")
+            .RequireAdminKey();
+        admin.MapPost("/", CreateAccessCode)
+            .WithName(nameof(CreateAccessCode))
+            .WithSummary("Create a bulk or single access code.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        app.MapGroup("/api/access-codes")
+            .WithTags("Access codes")
+            .MapGet("/{code}", GetAccessCode)
+            .WithName(nameof(GetAccessCode))
+            .WithSummary("Read an access code and its usage (cached; usage may be a few seconds old).")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        app.MapGroup("/api/auth")
+            .WithTags("Sessions")
+            .MapPost("/code-login", CodeLogin)
+            .WithName(nameof(CodeLogin))
+            .WithSummary("Claim a seat of an access code and open a session.")
+            .WithDescription(
+                "201 with a new session; 200 with the open session when clientRef already holds one on this code. " +
+                "409 when the code is full, 404 unknown, 410 expired or inactive, 503 busy (retry after Retry-After).")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        var sessions = app.MapGroup("/api/sessions").WithTags("Sessions");
+        sessions.MapPost("/{sessionId}/end", EndSession)
+            .WithName(nameof(EndSession))
+            .WithSummary("End a session and free its seat (idempotent: a second call frees nothing).")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        sessions.MapPost("/{sessionId}/heartbeat", Heartbeat)
+            .WithName(nameof(Heartbeat))
+            .WithSummary("Record activity on an open session.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    public static async Task<Results<Created<AccessCodeResponse>, ProblemHttpResult>> CreateAccessCode(
+        CreateAccessCode.Command command, ISender sender, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(command, cancellationToken);
+        return result.IsSuccess
+            ? TypedResults.Created($"/api/access-codes/{result.Value.Code}", result.Value)
+            : result.Error.ToProblem(http);
+    }
+
+    public static async Task<Results<Ok<AccessCodeResponse>, ProblemHttpResult>> GetAccessCode(
+        string code, ISender sender, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(new GetAccessCode.Query(code), cancellationToken);
+        return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error.ToProblem(http);
+    }
+
+    public static async Task<Results<Created<ClaimSeat.Response>, Ok<ClaimSeat.Response>, ProblemHttpResult>> CodeLogin(
+        ClaimSeat.Command command, ISender sender, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(command, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return result.Error.ToProblem(http);
+        }
+
+        return result.Value.Resumed
+            ? TypedResults.Ok(result.Value)
+            : TypedResults.Created($"/api/sessions/{result.Value.SessionId}", result.Value);
+    }
+
+    public static async Task<Results<Ok<EndSession.Response>, ProblemHttpResult>> EndSession(
+        Guid sessionId, ISender sender, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(new EndSession.Command(sessionId), cancellationToken);
+        return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error.ToProblem(http);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Heartbeat(
+        Guid sessionId, ISender sender, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(new HeartbeatSession.Command(sessionId), cancellationToken);
+        return result.IsSuccess ? TypedResults.NoContent() : result.Error.ToProblem(http);
+    }
+}

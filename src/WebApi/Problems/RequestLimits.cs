@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace Capacity.WebApi.Problems;
+
+/// <summary>Request body size limit, enforced by Kestrel and, for declared lengths, before any reading.</summary>
+public static class RequestLimits
+{
+    /// <summary>64 KB: every request body of this API is a few hundred bytes.</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
+    /// <summary>Answers 413 problem details at once when Content-Length is over the limit.</summary>
+    public static IApplicationBuilder UseBodySizeLimit(this IApplicationBuilder app) =>
+        app.Use(async (http, next) =>
+        {
+            if (http.Request.ContentLength > MaxBodyBytes)
+            {
+                http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                http.Response.Headers.Connection = "close";
+                var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = ProblemExceptionHandler.PayloadTooLarge(),
+                });
+                return;
+            }
+
+            await next(http);
+        });
+}
