@@ -41,7 +41,8 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(ClaimOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<CodeGates>();
+        services.AddSingleton<ClaimBatchWriter>();
+        services.AddSingleton<ClaimCoalescer>();
         services.AddScoped<IAccessCodeStore, EfAccessCodeStore>();
         services.AddScoped<ISeatLedger, PostgresSeatLedger>();
 

@@ -3,16 +3,23 @@ using System.ComponentModel.DataAnnotations;
 namespace Capacity.Infrastructure.AccessCodes;
 
 /// <summary>
-/// How a claim waits for its code's row lock (section <c>Claims</c>). Within one instance, claims of a code
-/// queue in memory; the row lock (NOWAIT + backoff) only arbitrates between instances.
+/// How claims wait for their code (section <c>Claims</c>). Within one instance, claims of a code queue in
+/// memory and are granted in batches; the row lock (NOWAIT + backoff) only arbitrates between instances.
 /// </summary>
 public sealed class ClaimOptions
 {
     public const string Section = "Claims";
 
-    /// <summary>NOWAIT attempts per turn at the lock before the claim lets the next queued claim try.</summary>
+    /// <summary>
+    /// Consecutive lock collisions (another instance holds the code row) over which the backoff doubles;
+    /// after that it stays at its cap. Claims keep retrying until their <see cref="Deadline"/>.
+    /// </summary>
     [Range(1, 20)]
     public int LockAttempts { get; set; } = 3;
+
+    /// <summary>Most claims one transaction grants; more waiting claims go in the next one.</summary>
+    [Range(1, 10_000)]
+    public int MaxBatchSize { get; set; } = 1000;
 
     /// <summary>First backoff after a lock collision; doubled each attempt, each wait drawn between half and all of it.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:05")]

@@ -29,6 +29,13 @@ public static class CapacityMetrics
         "capacity.cache.lookups",
         description: "Reads of cached queries, by request type and whether the handler had to run.");
 
+    /// <summary>Claims granted or refused by one claim transaction (hot codes batch many per commit).</summary>
+    public static readonly Histogram<int> ClaimBatchSize = Meter.CreateHistogram<int>(
+        "capacity.claim.batch_size",
+        unit: "{claim}",
+        description: "Claims answered by one claim transaction of one code.",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
+
     /// <summary>Circuit breaker transitions, tagged with <c>state</c>.</summary>
     public static readonly Counter<long> BreakerTransitions = Meter.CreateCounter<long>(
         "capacity.breaker.transitions",
