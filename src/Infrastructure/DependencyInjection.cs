@@ -45,6 +45,11 @@ public static class DependencyInjection
         services.AddSingleton<ClaimCoalescer>();
         services.AddScoped<IAccessCodeStore, EfAccessCodeStore>();
         services.AddScoped<ISeatLedger, PostgresSeatLedger>();
+        services.AddOptions<CleanupOptions>()
+            .Bind(configuration.GetSection(CleanupOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddHostedService<IdleSessionCleanupService>();
 
         services.AddOptions<CachingOptions>()
             .Bind(configuration.GetSection(CachingOptions.Section))

@@ -5,7 +5,13 @@ using Capacity.WebApi;
 using Capacity.WebApi.Problems;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes;
+
+    // The usage batch names up to 500 codes in its query string: past Kestrel's default 8 KB request line.
+    kestrel.Limits.MaxRequestLineSize = RequestLimits.MaxRequestLineBytes;
+});
 builder.Services
     .AddApplication(builder.Configuration)
     .AddInfrastructure(builder.Configuration)

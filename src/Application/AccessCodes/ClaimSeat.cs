@@ -42,12 +42,22 @@ public static class ClaimSeat
         }
     }
 
-    internal sealed class Handler(ISeatLedger ledger) : ICommandHandler<Command, Result<Response>>
+    internal sealed class Handler(ISeatLedger ledger, ISender sender) : ICommandHandler<Command, Result<Response>>
     {
         public async ValueTask<Result<Response>> Handle(Command command, CancellationToken cancellationToken)
         {
-            var claim = await ledger.ClaimAsync(
-                AccessCodeRules.Normalize(command.Code!), command.ClientRef, cancellationToken);
+            var code = AccessCodeRules.Normalize(command.Code!);
+
+            // Capacity pre-check: a code the usage cache shows full is refused without touching the database.
+            // Only "full" is trusted from the cache; every grant is decided by the database. A client holding a
+            // session (clientRef) still goes to the database to get it back.
+            if (command.ClientRef is null
+                && await sender.Send(new GetCodeUsage.Query(code), cancellationToken) is { Value: { IsFull: true } usage })
+            {
+                return AccessCodeErrors.Full(code, usage.MaxUsageCount);
+            }
+
+            var claim = await ledger.ClaimAsync(code, command.ClientRef, cancellationToken);
             if (!claim.IsSuccess)
             {
                 return claim.Error;

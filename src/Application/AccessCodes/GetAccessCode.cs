@@ -6,32 +6,50 @@ using Mediator;
 
 namespace Capacity.Application.AccessCodes;
 
-/// <summary>Anyone reads an access code and its current usage; served from cache, stale while the database is down.</summary>
+/// <summary>
+/// Anyone reads an access code and its usage: metadata cached 30 s, usage 5 s (<see cref="GetCodeUsage"/>),
+/// both invalidated by every change through the API and served stale while the database is down.
+/// </summary>
 public static class GetAccessCode
 {
-    public sealed record Query(string Code) : ICachedQuery<Result<AccessCodeResponse>>, IDatabaseBound
-    {
-        private string Normalized => AccessCodeRules.Normalize(Code);
-
-        public string CacheKey => AccessCodeCache.CodeKey(Normalized);
-
-        public TimeSpan CacheDuration => AccessCodeCache.CodeDuration;
-
-        public IReadOnlyCollection<string> CacheTags => [AccessCodeCache.CodeTag(Normalized)];
-    }
+    public sealed record Query(string Code) : IQuery<Result<AccessCodeResponse>>;
 
     internal sealed class Validator : AbstractValidator<Query>
     {
         public Validator() => RuleFor(q => q.Code).MustBeAccessCode();
     }
 
-    internal sealed class Handler(IAccessCodeStore store) : IQueryHandler<Query, Result<AccessCodeResponse>>
+    internal sealed class Handler(ISender sender) : IQueryHandler<Query, Result<AccessCodeResponse>>
     {
         public async ValueTask<Result<AccessCodeResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
-            var normalized = AccessCodeRules.Normalize(query.Code);
-            var code = await store.FindAsync(normalized, cancellationToken);
-            return code is null ? AccessCodeErrors.NotFound(normalized) : AccessCodeResponse.From(code);
+            var code = AccessCodeRules.Normalize(query.Code);
+            var details = await sender.Send(new GetDetails(code), cancellationToken);
+            if (!details.IsSuccess)
+            {
+                return details;
+            }
+
+            var usage = await sender.Send(new GetCodeUsage.Query(code), cancellationToken);
+            return usage.IsSuccess ? details.Value with { UsageCount = usage.Value.UsageCount } : details;
         }
+    }
+
+    /// <summary>The code's row as last read, cached 30 s.</summary>
+    internal sealed record GetDetails(string NormalizedCode) : ICachedQuery<Result<AccessCodeResponse>>, IDatabaseBound
+    {
+        public string CacheKey => AccessCodeCache.DetailsKey(NormalizedCode);
+
+        public TimeSpan CacheDuration => AccessCodeCache.DetailsDuration;
+
+        public IReadOnlyCollection<string> CacheTags => [AccessCodeCache.CodeTag(NormalizedCode)];
+    }
+
+    internal sealed class DetailsHandler(IAccessCodeStore store) : IQueryHandler<GetDetails, Result<AccessCodeResponse>>
+    {
+        public async ValueTask<Result<AccessCodeResponse>> Handle(GetDetails query, CancellationToken cancellationToken) =>
+            await store.FindAsync(query.NormalizedCode, cancellationToken) is { } code
+                ? AccessCodeResponse.From(code)
+                : AccessCodeErrors.NotFound(query.NormalizedCode);
     }
 }

@@ -20,7 +20,16 @@ public interface ISeatLedger
 
     /// <summary>Records activity on an open session; returns the new last-activity time.</summary>
     Task<Result<DateTimeOffset>> TouchAsync(Guid sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends every open session whose last activity is older than <paramref name="idleSince"/> and frees their
+    /// seats, in one set-based statement; one entry per code that had such sessions.
+    /// </summary>
+    Task<IReadOnlyList<IdleRelease>> EndIdleSessionsAsync(DateTimeOffset idleSince, CancellationToken cancellationToken);
 }
+
+/// <summary>What idle cleanup did to one code.</summary>
+public sealed record IdleRelease(string Code, int SessionsEnded, int SeatsReleased);
 
 /// <summary>A claimed seat. <paramref name="Resumed"/> is true when an open session of the same client reference was returned.</summary>
 public sealed record SeatGrant(Guid SessionId, string Code, int UsageCount, int MaxUsageCount, bool Resumed);

@@ -26,4 +26,25 @@ internal sealed class EfAccessCodeStore(CapacityDbContext db) : IAccessCodeStore
 
     public Task<AccessCode?> FindAsync(string code, CancellationToken cancellationToken) =>
         db.AccessCodes.AsNoTracking().FirstOrDefaultAsync(c => c.Code == code, cancellationToken);
+
+    public Task<CodeUsage?> FindUsageAsync(string code, CancellationToken cancellationToken) =>
+        db.AccessCodes
+            .Where(c => c.Code == code)
+            .Select(c => new CodeUsage(c.UsageCount, c.MaxUsageCount))
+            .FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<UsageReport>> GetUsageAsync(IReadOnlyCollection<string> codes, CancellationToken cancellationToken) =>
+        // One query: the codes by idx_access_codes_bulk_capacity_check, each one's open sessions counted
+        // from idx_sessions_active_by_code.
+        await db.AccessCodes
+            .Where(c => codes.Contains(c.Code))
+            .Select(c => new UsageReport(
+                c.Code,
+                c.UsageCount,
+                c.MaxUsageCount,
+                db.Sessions.Count(s => s.CodeId == c.Id && s.EndedAt == null),
+                c.MaxUsageCount - c.UsageCount,
+                c.IsActive,
+                c.ExpiresAt))
+            .ToListAsync(cancellationToken);
 }

@@ -97,4 +97,43 @@ internal sealed class PostgresSeatLedger(
         var (touched, exists) = (reader.GetBoolean(0), reader.GetBoolean(1));
         return touched ? now : exists ? AccessCodeErrors.SessionEnded(sessionId) : AccessCodeErrors.SessionNotFound(sessionId);
     }
+
+    public async Task<IReadOnlyList<IdleRelease>> EndIdleSessionsAsync(DateTimeOffset idleSince, CancellationToken cancellationToken)
+    {
+        // One statement, one transaction. Seats are freed from what the UPDATE of sessions actually changed:
+        // a session that a concurrent release or another instance's cleanup ended first is not matched again
+        // (the row lock of the session makes the second UPDATE re-check ended_at), so nothing is freed twice.
+        // The code rows are locked by their UPDATE only for the rest of this short transaction.
+        await using var cleanup = database.CreateCommand(
+            """
+            WITH ended AS (
+                UPDATE sessions SET ended_at = $2
+                WHERE ended_at IS NULL AND last_activity < $1
+                RETURNING code_id
+            ), per_code AS (
+                SELECT code_id, count(*)::int AS sessions FROM ended GROUP BY code_id
+            ), before AS (
+                SELECT a.id, a.usage_count FROM access_codes a JOIN per_code p ON p.code_id = a.id
+            ), released AS (
+                UPDATE access_codes a
+                SET usage_count = GREATEST(a.usage_count - p.sessions, 0), updated_at = $2
+                FROM per_code p
+                WHERE a.id = p.code_id
+                RETURNING a.id, a.code, p.sessions, a.usage_count
+            )
+            SELECT r.code, r.sessions, b.usage_count - r.usage_count
+            FROM released r JOIN before b ON b.id = r.id
+            ORDER BY r.code
+            """);
+        cleanup.Parameters.Add(new NpgsqlParameter { Value = idleSince });
+        cleanup.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
+        var released = new List<IdleRelease>();
+        await using var reader = await cleanup.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            released.Add(new IdleRelease(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2)));
+        }
+
+        return released;
+    }
 }

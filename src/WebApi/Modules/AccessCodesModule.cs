@@ -23,6 +23,22 @@ public sealed class AccessCodesModule : ICarterModule
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
+        admin.MapGet("/usage", GetCodeUsageBatch)
+            .WithName(nameof(GetCodeUsageBatch))
+            .WithSummary("Usage of up to 500 codes in one query (codes=A,B,C), for dashboards.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        app.MapGroup("/api/admin/sessions")
+            .WithTags("Sessions (admin)")
+            .RequireAdminKey()
+            .MapPost("/cleanup", CleanupIdleSessions)
+            .WithName(nameof(CleanupIdleSessions))
+            .WithSummary("End sessions idle for longer than idleMinutes and free their seats.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
         app.MapGroup("/api/access-codes")
             .WithTags("Access codes")
             .MapGet("/{code}", GetAccessCode)
@@ -71,6 +87,14 @@ public sealed class AccessCodesModule : ICarterModule
             ? TypedResults.Created($"/api/access-codes/{result.Value.Code}", result.Value)
             : result.Error.ToProblem(http);
     }
+
+    public static async Task<Ok<GetCodeUsageBatch.Response>> GetCodeUsageBatch(
+        string? codes, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetCodeUsageBatch.Query(codes), cancellationToken));
+
+    public static async Task<Ok<CleanupIdleSessions.Response>> CleanupIdleSessions(
+        CleanupIdleSessions.Command command, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(command, cancellationToken));
 
     public static async Task<Results<Ok<AccessCodeResponse>, ProblemHttpResult>> GetAccessCode(
         string code, ISender sender, HttpContext http, CancellationToken cancellationToken)

@@ -8,6 +8,9 @@ public static class RequestLimits
     /// <summary>64 KB: every request body of this API is a few hundred bytes.</summary>
     public const long MaxBodyBytes = 64 * 1024;
 
+    /// <summary>48 KB: room for 500 codes of 64 characters in a query string.</summary>
+    public const int MaxRequestLineBytes = 48 * 1024;
+
     /// <summary>Answers 413 problem details at once when Content-Length is over the limit.</summary>
     public static IApplicationBuilder UseBodySizeLimit(this IApplicationBuilder app) =>
         app.Use(async (http, next) =>

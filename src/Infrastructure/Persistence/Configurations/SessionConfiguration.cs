@@ -24,6 +24,13 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
             .HasDatabaseName("idx_sessions_active_by_code")
             .HasFilter("ended_at IS NULL");
 
+        // Seed 000's session cleanup index: finds open sessions idle since a given time (the cleanup's
+        // WHERE ended_at IS NULL AND last_activity < $1) and carries the code each one frees.
+        builder.HasIndex(s => s.LastActivityAt)
+            .HasDatabaseName("idx_sessions_bulk_cleanup")
+            .HasFilter("ended_at IS NULL")
+            .IncludeProperties(s => s.CodeId);
+
         // One open session per (code, client reference): a client retrying a claim never holds two seats,
         // even if two of its retries race.
         builder.HasIndex(s => new { s.CodeId, s.ClientRef })

@@ -119,6 +119,12 @@ namespace Capacity.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("idx_sessions_active_by_code")
                         .HasFilter("ended_at IS NULL");
 
+                    b.HasIndex("LastActivityAt")
+                        .HasDatabaseName("idx_sessions_bulk_cleanup")
+                        .HasFilter("ended_at IS NULL");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("LastActivityAt"), new[] { "CodeId" });
+
                     b.HasIndex("CodeId", "ClientRef")
                         .IsUnique()
                         .HasDatabaseName("ux_sessions_open_client_ref")
