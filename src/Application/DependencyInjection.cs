@@ -1,5 +1,7 @@
 using Capacity.Application.Common.Behaviors;
+using Capacity.Application.Common.Metrics;
 using Capacity.Application.Common.Resilience;
+using Capacity.Application.Performance;
 using FluentValidation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +38,11 @@ public static class DependencyInjection
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<DatabaseCircuitBreaker>();
+        services.AddSingleton<OperationMonitor>();
+        services.AddOptions<PerformanceOptions>()
+            .Bind(configuration.GetSection(PerformanceOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -1,3 +1,4 @@
+using Capacity.Application.Performance;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,7 @@ internal static class CachingSetup
     public static void AddCapacityCache(this IServiceCollection services, bool withRedis)
     {
         services.AddSingleton<IMemoryCache>(_ => new MemoryCache(new MemoryCacheOptions { TrackStatistics = true }));
+        services.AddSingleton<ICacheStatistics, MemoryCacheStatistics>();
         var builder = services.AddFusionCache()
             .WithRegisteredMemoryCache()
             .WithOptions(o =>

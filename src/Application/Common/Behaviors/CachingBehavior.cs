@@ -13,7 +13,8 @@ namespace Capacity.Application.Common.Behaviors;
 /// It sits outside the circuit breaker: a fresh hit never asks the breaker, and an open breaker makes
 /// the factory fail so that fail-safe serves the last value.
 /// </summary>
-public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache) : IPipelineBehavior<TMessage, TResponse>
+public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, OperationMonitor monitor)
+    : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
     public async ValueTask<TResponse> Handle(
@@ -35,6 +36,7 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache) : I
                 cancellationToken);
             CapacityMetrics.CacheLookups.Add(
                 1, new("request", RequestName<TMessage>.Value), new("result", ranHandler ? "miss" : "hit"));
+            monitor.CacheLookup(RequestName<TMessage>.Value, hit: !ranHandler);
             return response;
         }
 

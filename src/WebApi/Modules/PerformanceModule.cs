@@ -1,0 +1,22 @@
+using Capacity.Application.Performance;
+using Capacity.WebApi.Security;
+using Carter;
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Capacity.WebApi.Modules;
+
+/// <summary>The performance API for operators.</summary>
+public sealed class PerformanceModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app) =>
+        app.MapGroup("/api/admin/performance")
+            .WithTags("Performance (admin)")
+            .RequireAdminKey()
+            .MapGet("/", GetPerformance)
+            .WithName(nameof(GetPerformance))
+            .WithSummary("Per-operation counts, success rates, p50/p95/p99, concurrency, throughput, cache hit rates and alerts.");
+
+    public static async Task<Ok<GetPerformance.Response>> GetPerformance(ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetPerformance.Query(), cancellationToken));
+}
