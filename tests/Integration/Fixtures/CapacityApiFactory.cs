@@ -26,6 +26,9 @@ public class CapacityApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string? RedisConnectionString { get; private set; }
 
+    /// <summary>This host's cache key prefix and backplane channel; a second instance of the same deployment shares it.</summary>
+    public string CacheKeyPrefix => "t-" + _databaseName;
+
     /// <summary>Extra settings a derived fixture wants (key: configuration path).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
@@ -52,7 +55,7 @@ public class CapacityApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Postgres", ConnectionString);
         builder.UseSetting("ConnectionStrings:Redis", RedisConnectionString ?? "");
         builder.UseSetting("Security:AdminApiKey", AdminKey);
-        builder.UseSetting("Caching:KeyPrefix", "t-" + _databaseName);
+        builder.UseSetting("Caching:KeyPrefix", CacheKeyPrefix);
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
