@@ -66,6 +66,10 @@ public static class DependencyInjection
                 var options = ConfigurationOptions.Parse(redis!);
                 options.AbortOnConnectFail = false;
                 options.ConnectTimeout = 2000;
+
+                // While Redis is unreachable, fail cache commands at once (the cache then works on L1 alone)
+                // instead of queueing them until the 5 s command timeout.
+                options.BacklogPolicy = BacklogPolicy.FailFast;
                 return ConnectionMultiplexer.Connect(options);
             });
             // Degraded, not unhealthy: without Redis every instance still serves from its L1 cache and the database.

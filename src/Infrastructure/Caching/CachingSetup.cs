@@ -23,6 +23,14 @@ internal static class CachingSetup
                 // Redis being unreachable must never fail a request: L2 and backplane errors are logged only.
                 o.DistributedCacheCircuitBreakerDuration = TimeSpan.FromSeconds(2);
                 o.BackplaneCircuitBreakerDuration = TimeSpan.FromSeconds(2);
+
+                // RemoveByTag (every claim and release) writes a tag entry with these options, not the
+                // defaults below: without them a sick Redis would hold each command for the client timeout.
+                var tags = o.TagsDefaultEntryOptions;
+                tags.DistributedCacheSoftTimeout = TimeSpan.FromMilliseconds(250);
+                tags.DistributedCacheHardTimeout = TimeSpan.FromSeconds(2);
+                tags.AllowBackgroundDistributedCacheOperations = true;
+                tags.AllowBackgroundBackplaneOperations = true;
             })
             .WithPostSetup((sp, cache) =>
             {
