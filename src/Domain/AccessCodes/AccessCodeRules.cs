@@ -9,7 +9,8 @@ public static partial class AccessCodeRules
     public const int CodeMaxLength = 64;
     public const int MaxBulkUsageCount = 1_000_000;
     public const int ClientRefMaxLength = 128;
-    public const string CodePattern = "^[A-Za-z0-9_-]+$";
+    /// <summary>Letters, digits, - and _. Ends with \z, not $: in .NET $ also matches before a final line feed.</summary>
+    public const string CodePattern = @"^[A-Za-z0-9_-]+\z";
 
     /// <summary>Codes are matched case-insensitively and stored upper case.</summary>
     public static string Normalize(string code) => code.Trim().ToUpperInvariant();
