@@ -68,5 +68,4 @@ public sealed class NpgsqlDatabaseFaultsTests : IDisposable
         Assert.False(_faults.IsUnavailable(new OperationCanceledException()));
         Assert.False(_faults.IsUnavailable(new InvalidOperationException("outer", Server("55P03"))));
     }
-
 }
