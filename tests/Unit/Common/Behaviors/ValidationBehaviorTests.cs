@@ -51,6 +51,24 @@ public sealed class ValidationBehaviorTests
     }
 
     [Fact]
+    public async Task Each_failure_is_thrown_once_when_several_validators_run()
+    {
+        var message = new ClaimSeat.Command("AB", "banned");
+        var extra = new InlineValidator<ClaimSeat.Command>();
+        extra.RuleFor(c => c.ClientRef).NotEqual("banned").WithErrorCode("banned");
+        var expected = new ClaimSeat.Validator().Validate(message).Errors
+            .Concat(extra.Validate(message).Errors)
+            .Select(e => $"{e.PropertyName}:{e.ErrorCode}")
+            .Order();
+        var behavior = Behavior(new ClaimSeat.Validator(), extra);
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() =>
+            behavior.Handle(message, Next, CancellationToken.None).AsTask());
+
+        Assert.Equal(expected, error.Errors.Select(e => $"{e.PropertyName}:{e.ErrorCode}").Order());
+    }
+
+    [Fact]
     public async Task Handler_is_called_once_and_its_response_returned_when_message_is_valid()
     {
         var behavior = Behavior(new ClaimSeat.Validator());
