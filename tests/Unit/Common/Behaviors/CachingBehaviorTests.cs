@@ -1,0 +1,235 @@
+using Capacity.Application.Common.Behaviors;
+using Capacity.Application.Common.Messaging;
+using Capacity.Application.Common.Resilience;
+using Capacity.Domain.Common;
+using Capacity.UnitTests.Common.Resilience;
+using Mediator;
+using Microsoft.Extensions.Time.Testing;
+using Polly.CircuitBreaker;
+using ZiggyCreatures.Caching.Fusion;
+
+namespace Capacity.UnitTests.Common.Behaviors;
+
+public sealed class CachingBehaviorTests : IDisposable
+{
+    private static readonly Error Conflict = new("conflict", "Refused.", ErrorKind.Conflict);
+
+    private readonly FusionCache _cache = new(new FusionCacheOptions
+    {
+        DefaultEntryOptions = new FusionCacheEntryOptions
+        {
+            IsFailSafeEnabled = true,
+            FailSafeMaxDuration = TimeSpan.FromHours(1),
+        },
+    });
+
+    private readonly CachingBehavior<Lookup, Result<string>> _lookups;
+    private readonly CachingBehavior<Change, Result<string>> _changes;
+    private int _reads;
+
+    public CachingBehaviorTests()
+    {
+        _lookups = new(_cache);
+        _changes = new(_cache);
+    }
+
+    public void Dispose() => _cache.Dispose();
+
+    private ValueTask<Result<string>> Read(Lookup query) =>
+        _lookups.Handle(query, (_, _) =>
+        {
+            _reads++;
+            return ValueTask.FromResult<Result<string>>($"value {_reads}");
+        }, CancellationToken.None);
+
+    [Fact]
+    public async Task Handler_runs_once_when_the_same_query_is_read_twice()
+    {
+        var query = new Lookup("a", "tag:a");
+
+        var first = await Read(query);
+        var second = await Read(query);
+
+        Assert.Equal(1, _reads);
+        Assert.Equal("value 1", first.Value);
+        Assert.Equal("value 1", second.Value);
+    }
+
+    [Fact]
+    public async Task Handler_runs_for_each_key_when_queries_have_different_keys()
+    {
+        var a = await Read(new Lookup("a", "tag:a"));
+        var b = await Read(new Lookup("b", "tag:b"));
+
+        Assert.Equal(2, _reads);
+        Assert.NotEqual(a.Value, b.Value);
+    }
+
+    [Fact]
+    public async Task Handler_runs_again_when_the_entry_has_expired()
+    {
+        var query = new Lookup("a", "tag:a");
+        await Read(query);
+
+        await _cache.ExpireAsync(query.CacheKey);
+        var refreshed = await Read(query);
+
+        Assert.Equal(2, _reads);
+        Assert.Equal("value 2", refreshed.Value);
+    }
+
+    [Fact]
+    public async Task Stale_value_is_served_when_the_handler_fails_after_expiry()
+    {
+        var query = new Lookup("a", "tag:a");
+        await Read(query);
+        await _cache.ExpireAsync(query.CacheKey);
+        var ran = false;
+
+        var response = await _lookups.Handle(query, (_, _) =>
+        {
+            ran = true;
+            throw new TimeoutException();
+        }, CancellationToken.None);
+
+        Assert.True(ran);
+        Assert.Equal("value 1", response.Value);
+    }
+
+    [Fact]
+    public async Task Stale_value_is_served_when_the_breaker_is_open_after_expiry()
+    {
+        // The production order: caching outside the breaker, so an open breaker fails the factory fast.
+        var breaker = DatabaseCircuitBreakerTests.Create(
+            new FakeTimeProvider(), new DatabaseCircuitBreakerTests.FakeDatabaseFaults());
+        await OpenAsync(breaker);
+        var guarded = new CircuitBreakerBehavior<Lookup, Result<string>>(breaker);
+        var query = new Lookup("a", "tag:a");
+        await Read(query);
+        await _cache.ExpireAsync(query.CacheKey);
+
+        var response = await _lookups.Handle(
+            query, (m, ct) => guarded.Handle(m, (_, _) => throw new InvalidOperationException("handler ran"), ct),
+            CancellationToken.None);
+
+        Assert.Equal("value 1", response.Value);
+    }
+
+    [Fact]
+    public async Task Exception_propagates_when_there_is_no_previous_value()
+    {
+        var query = new Lookup("never-read", "tag:x");
+
+        await Assert.ThrowsAsync<TimeoutException>(() =>
+            _lookups.Handle(query, (_, _) => throw new TimeoutException(), CancellationToken.None).AsTask());
+    }
+
+    [Fact]
+    public async Task BrokenCircuitException_propagates_when_there_is_no_previous_value()
+    {
+        var query = new Lookup("never-read", "tag:x");
+
+        await Assert.ThrowsAsync<BrokenCircuitException>(() =>
+            _lookups.Handle(query, (_, _) => throw new BrokenCircuitException(), CancellationToken.None).AsTask());
+    }
+
+    [Fact]
+    public async Task Lookups_are_counted_as_a_miss_then_a_hit_when_read_twice()
+    {
+        using var lookups = new MeasurementRecorder<long>("capacity.cache.lookups", "CachingBehaviorTests.Lookup");
+        var query = new Lookup("a", "tag:a");
+
+        await Read(query);
+        await Read(query);
+
+        Assert.Equal(["miss", "hit"], lookups.Measurements.Select(m => m.Tags["result"]));
+        Assert.All(lookups.Measurements, m => Assert.Equal(1, m.Value));
+    }
+
+    [Fact]
+    public async Task Tagged_entries_are_removed_when_an_invalidating_command_succeeds()
+    {
+        var tagged = new Lookup("a", "tag:a");
+        var other = new Lookup("b", "tag:b");
+        await Read(tagged);
+        await Read(other);
+
+        await _changes.Handle(new Change("tag:a"), (_, _) => ValueTask.FromResult<Result<string>>("done"), CancellationToken.None);
+        var afterChange = await Read(tagged);
+        await Read(other);
+
+        Assert.Equal(3, _reads);
+        Assert.Equal("value 3", afterChange.Value);
+    }
+
+    [Fact]
+    public async Task Tagged_entries_are_kept_when_an_invalidating_command_returns_an_error()
+    {
+        var tagged = new Lookup("a", "tag:a");
+        await Read(tagged);
+
+        var response = await _changes.Handle(
+            new Change("tag:a"), (_, _) => ValueTask.FromResult<Result<string>>(Conflict), CancellationToken.None);
+        var afterChange = await Read(tagged);
+
+        Assert.Same(Conflict, response.Error);
+        Assert.Equal(1, _reads);
+        Assert.Equal("value 1", afterChange.Value);
+    }
+
+    [Fact]
+    public async Task Tags_are_asked_with_the_commands_response_when_it_succeeds()
+    {
+        var command = new Change("tag:a");
+
+        var response = await _changes.Handle(command, (_, _) => ValueTask.FromResult<Result<string>>("done"), CancellationToken.None);
+
+        Assert.Same(response, command.AskedWith);
+    }
+
+    [Fact]
+    public async Task Handler_is_called_with_its_message_when_it_is_not_cached()
+    {
+        var command = new Change("tag:a");
+        Change? seen = null;
+
+        await _changes.Handle(command, (m, _) =>
+        {
+            seen = m;
+            return ValueTask.FromResult<Result<string>>("done");
+        }, CancellationToken.None);
+
+        Assert.Same(command, seen);
+    }
+
+    private static async Task OpenAsync(DatabaseCircuitBreaker breaker)
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            await Assert.ThrowsAsync<TimeoutException>(() =>
+                breaker.ExecuteAsync<int>(_ => throw new TimeoutException(), CancellationToken.None).AsTask());
+        }
+
+        Assert.Equal(CircuitState.Open, breaker.State);
+    }
+
+    public sealed record Lookup(string Key, string Tag) : ICachedQuery<Result<string>>
+    {
+        public string CacheKey => $"caching-behavior-tests:{Key}";
+
+        public TimeSpan CacheDuration => TimeSpan.FromMinutes(5);
+
+        public IReadOnlyCollection<string> CacheTags => [Tag];
+    }
+
+    public sealed record Change(string Tag) : ICommand<Result<string>>, IInvalidatesCache<Result<string>>
+    {
+        public Result<string>? AskedWith { get; private set; }
+
+        public IEnumerable<string> CacheTagsToInvalidate(Result<string> response)
+        {
+            AskedWith = response;
+            return [Tag];
+        }
+    }
+}
