@@ -24,15 +24,19 @@ public sealed class GetAccessCodeTests
     }
 
     [Theory]
-    [InlineData("abc", "access-code:ABC", "code:ABC")]
-    [InlineData("  Summer-2030 ", "access-code:SUMMER-2030", "code:SUMMER-2030")]
-    public void Cache_key_and_tag_use_the_normalized_code_when_case_or_padding_differ(
-        string code, string key, string tag)
+    [InlineData("ABC", "access-code:ABC", "access-code-usage:ABC", "code:ABC")]
+    [InlineData("SUMMER-2030", "access-code:SUMMER-2030", "access-code-usage:SUMMER-2030", "code:SUMMER-2030")]
+    public void Details_and_usage_are_cached_under_the_code_with_one_shared_tag(
+        string code, string detailsKey, string usageKey, string tag)
     {
-        var query = new GetAccessCode.Query(code);
+        var details = new GetAccessCode.GetDetails(code);
+        var usage = new GetCodeUsage.Query(code);
 
-        Assert.Equal(key, query.CacheKey);
-        Assert.Equal([tag], query.CacheTags);
-        Assert.Equal(TimeSpan.FromSeconds(30), query.CacheDuration);
+        Assert.Equal(detailsKey, details.CacheKey);
+        Assert.Equal(usageKey, usage.CacheKey);
+        Assert.Equal([tag], details.CacheTags);
+        Assert.Equal([tag], usage.CacheTags);
+        Assert.Equal(TimeSpan.FromSeconds(30), details.CacheDuration);
+        Assert.Equal(TimeSpan.FromSeconds(5), usage.CacheDuration);
     }
 }

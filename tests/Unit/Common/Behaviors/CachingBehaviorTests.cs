@@ -1,3 +1,4 @@
+using Capacity.Application.Common.Metrics;
 using Capacity.Application.Common.Behaviors;
 using Capacity.Application.Common.Messaging;
 using Capacity.Application.Common.Resilience;
@@ -29,8 +30,8 @@ public sealed class CachingBehaviorTests : IDisposable
 
     public CachingBehaviorTests()
     {
-        _lookups = new(_cache);
-        _changes = new(_cache);
+        _lookups = new(_cache, new OperationMonitor());
+        _changes = new(_cache, new OperationMonitor());
     }
 
     public void Dispose() => _cache.Dispose();

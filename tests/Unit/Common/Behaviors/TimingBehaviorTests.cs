@@ -1,3 +1,4 @@
+using Capacity.Application.Common.Metrics;
 using Capacity.Application.AccessCodes;
 using Capacity.Application.Common.Behaviors;
 using Capacity.Domain.AccessCodes;
@@ -23,7 +24,7 @@ public sealed class TimingBehaviorTests
     public async Task Duration_is_recorded_with_nested_request_name_and_success_when_result_succeeds()
     {
         using var durations = new MeasurementRecorder<double>("capacity.request.duration", "ClaimSeat.Command");
-        var behavior = new TimingBehavior<ClaimSeat.Command, Result<ClaimSeat.Response>>(_clock);
+        var behavior = new TimingBehavior<ClaimSeat.Command, Result<ClaimSeat.Response>>(_clock, new OperationMonitor());
 
         await behavior.Handle(new ClaimSeat.Command("ABC"), (_, _) =>
         {
@@ -42,7 +43,7 @@ public sealed class TimingBehaviorTests
     public async Task Outcome_is_the_error_code_when_result_failed()
     {
         using var durations = new MeasurementRecorder<double>("capacity.request.duration", ProbeName);
-        var behavior = new TimingBehavior<Probe, Result<string>>(_clock);
+        var behavior = new TimingBehavior<Probe, Result<string>>(_clock, new OperationMonitor());
 
         var response = await behavior.Handle(
             new Probe(), (_, _) => ValueTask.FromResult<Result<string>>(AccessCodeErrors.Full("ABC", 3)), CancellationToken.None);
@@ -55,7 +56,7 @@ public sealed class TimingBehaviorTests
     public async Task Outcome_is_success_when_response_is_not_a_result()
     {
         using var durations = new MeasurementRecorder<double>("capacity.request.duration", "TimingBehaviorTests.PlainProbe");
-        var behavior = new TimingBehavior<PlainProbe, int>(_clock);
+        var behavior = new TimingBehavior<PlainProbe, int>(_clock, new OperationMonitor());
 
         Assert.Equal(3, await behavior.Handle(new PlainProbe(), (_, _) => ValueTask.FromResult(3), CancellationToken.None));
 
@@ -66,7 +67,7 @@ public sealed class TimingBehaviorTests
     public async Task Outcome_is_invalid_and_exception_rethrown_when_validation_fails()
     {
         using var durations = new MeasurementRecorder<double>("capacity.request.duration", ProbeName);
-        var behavior = new TimingBehavior<Probe, Result<string>>(_clock);
+        var behavior = new TimingBehavior<Probe, Result<string>>(_clock, new OperationMonitor());
         var invalid = new ValidationException([new ValidationFailure("Code", "bad")]);
 
         var thrown = await Assert.ThrowsAsync<ValidationException>(() =>
@@ -80,7 +81,7 @@ public sealed class TimingBehaviorTests
     public async Task Outcome_is_circuit_open_when_breaker_refuses()
     {
         using var durations = new MeasurementRecorder<double>("capacity.request.duration", ProbeName);
-        var behavior = new TimingBehavior<Probe, Result<string>>(_clock);
+        var behavior = new TimingBehavior<Probe, Result<string>>(_clock, new OperationMonitor());
 
         await Assert.ThrowsAsync<BrokenCircuitException>(() =>
             behavior.Handle(new Probe(), (_, _) => throw new BrokenCircuitException(), CancellationToken.None).AsTask());
@@ -92,7 +93,7 @@ public sealed class TimingBehaviorTests
     public async Task Outcome_is_exception_and_duration_still_recorded_when_handler_throws()
     {
         using var durations = new MeasurementRecorder<double>("capacity.request.duration", ProbeName);
-        var behavior = new TimingBehavior<Probe, Result<string>>(_clock);
+        var behavior = new TimingBehavior<Probe, Result<string>>(_clock, new OperationMonitor());
 
         await Assert.ThrowsAsync<TimeoutException>(async () => await behavior.Handle(new Probe(), async (_, _) =>
         {
@@ -110,7 +111,7 @@ public sealed class TimingBehaviorTests
     public async Task In_flight_goes_up_during_the_request_and_back_down_after()
     {
         using var inFlight = new MeasurementRecorder<long>("capacity.request.in_flight", "TimingBehaviorTests.InFlightProbe");
-        var behavior = new TimingBehavior<InFlightProbe, int>(_clock);
+        var behavior = new TimingBehavior<InFlightProbe, int>(_clock, new OperationMonitor());
         long duringRequest = 0;
 
         await behavior.Handle(new InFlightProbe(), (_, _) =>
