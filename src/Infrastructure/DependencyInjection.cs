@@ -41,7 +41,7 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(ClaimOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<ClaimBatchWriter>();
+        services.AddSingleton<IClaimBatchWriter, ClaimBatchWriter>();
         services.AddSingleton<ClaimCoalescer>();
         services.AddScoped<IAccessCodeStore, EfAccessCodeStore>();
         services.AddScoped<ISeatLedger, PostgresSeatLedger>();

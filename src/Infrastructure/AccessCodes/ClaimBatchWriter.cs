@@ -6,17 +6,23 @@ using NpgsqlTypes;
 
 namespace Capacity.Infrastructure.AccessCodes;
 
-/// <summary>
-/// One claim transaction for a batch of claims of ONE code: locks the code row once, grants
-/// <c>k = min(new claims, free seats)</c> with one UPDATE and inserts the k sessions with one INSERT.
-/// The table's check constraint refuses any usage_count above max_usage_count, whatever the caller does.
-/// </summary>
-internal sealed class ClaimBatchWriter(NpgsqlDataSource database, TimeProvider clock)
+/// <summary>Runs one claim transaction for a batch of claims of one code.</summary>
+internal interface IClaimBatchWriter
 {
     /// <summary>
     /// One outcome per claim, in order (each claim is its client reference, or null); null when another
     /// transaction holds the code row (nothing changed: the caller backs off and retries).
     /// </summary>
+    Task<Result<SeatGrant>[]?> TryGrantAsync(string code, IReadOnlyList<string?> clientRefs, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One claim transaction for a batch of claims of ONE code: locks the code row once, grants
+/// <c>k = min(new claims, free seats)</c> with one UPDATE and inserts the k sessions with one INSERT.
+/// The table's check constraint refuses any usage_count above max_usage_count, whatever the caller does.
+/// </summary>
+internal sealed class ClaimBatchWriter(NpgsqlDataSource database, TimeProvider clock) : IClaimBatchWriter
+{
     public async Task<Result<SeatGrant>[]?> TryGrantAsync(
         string code, IReadOnlyList<string?> clientRefs, CancellationToken cancellationToken)
     {

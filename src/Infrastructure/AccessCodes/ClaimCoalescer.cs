@@ -16,7 +16,7 @@ namespace Capacity.Infrastructure.AccessCodes;
 /// arrived meanwhile) after a jittered backoff; a claim is answered "busy" only when its own deadline passes.
 /// </summary>
 internal sealed partial class ClaimCoalescer(
-    ClaimBatchWriter writer,
+    IClaimBatchWriter writer,
     IOptions<ClaimOptions> options,
     TimeProvider clock,
     ILogger<ClaimCoalescer> logger)
