@@ -93,6 +93,18 @@ internal sealed partial class ProblemExceptionHandler(
             return Malformed(json);
         }
 
+        if (IsMissingBody(exception))
+        {
+            return new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Type = ProblemTypes.MalformedRequest,
+                Title = "Malformed JSON body",
+                Detail = "The JSON body at '$' is empty or null: a JSON object is required.",
+                Extensions = { ["field"] = "$" },
+            };
+        }
+
         return new ProblemDetails
         {
             Status = exception.StatusCode is >= 400 and < 500 ? exception.StatusCode : StatusCodes.Status400BadRequest,
@@ -101,6 +113,14 @@ internal sealed partial class ProblemExceptionHandler(
             Detail = exception.Message,
         };
     }
+
+    /// <summary>
+    /// An empty body or a JSON <c>null</c> for a required body parameter. Minimal APIs word it for the developer
+    /// ("Implicit body inferred for parameter ... Did you mean to use a Service instead?"), naming a C# parameter.
+    /// </summary>
+    private static bool IsMissingBody(BadHttpRequestException exception) =>
+        exception.Message.StartsWith("Implicit body inferred for parameter", StringComparison.Ordinal)
+        || exception.Message.EndsWith("was not provided from body.", StringComparison.Ordinal);
 
     private static ProblemDetails Malformed(JsonException json) => new()
     {
