@@ -207,6 +207,38 @@ public sealed class BadInputTests(CapacityApiFactory api, ProductionKestrelApiFa
         await AssertNothingWrittenAsync(api);
     }
 
+    [Fact]
+    public async Task Login_returns_400_not_500_when_the_client_ref_holds_a_nul_character()
+    {
+        var response = await api.Client.PostAsync(LoginPath, Json($$"""{"code":"{{_target}}","clientRef":"device\u0000one"}"""));
+
+        // The database cannot store U+0000 in text. Caught by a validation rule it is "validation"; until the
+        // slice has one, the database's refusal is mapped to "malformed-request". Either way a 400, never a 500.
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"Expected 400, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(
+            JsonDocument.Parse(body).RootElement.GetProperty("type").GetString(),
+            new[] { "urn:capacity:problem:validation", "urn:capacity:problem:malformed-request" });
+        await AssertNothingWrittenAsync(api);
+    }
+
+    [Theory]
+    [InlineData(CreatePath, "application/json; charset=bogus")]
+    [InlineData(LoginPath, "application/json; charset=bogus")]
+    [InlineData(LoginPath, "application/json; charset=x-unknown-7")]
+    public async Task Post_returns_415_malformed_request_not_500_when_the_charset_is_unknown(string path, string contentType)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes($$"""{"code":"{{_target}}","type":"bulk","maxUsageCount":5}"""));
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+
+        var response = await api.AdminClient.PostAsync(path, content);
+
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.UnsupportedMediaType, "malformed-request");
+        Assert.Contains("charset", problem.GetProperty("detail").GetString());
+        await AssertNothingWrittenAsync(api);
+    }
+
     [Theory]
     [InlineData("AB", "Length")]
     [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "Length")]
