@@ -38,7 +38,7 @@ public static class DependencyInjection
                 $"Security:AdminApiKey (env Security__AdminApiKey) must be set, at least {SecurityOptions.MinimumKeyLength} characters, outside Development.")
             .ValidateOnStart();
 
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(o => o.AddCapacityContract().AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Capacity API";
             document.Info.Description =

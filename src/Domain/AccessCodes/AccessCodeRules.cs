@@ -12,6 +12,9 @@ public static partial class AccessCodeRules
     /// <summary>Letters, digits, - and _. Ends with \z, not $: in .NET $ also matches before a final line feed.</summary>
     public const string CodePattern = @"^[A-Za-z0-9_-]+\z";
 
+    /// <summary>The same rule in the ECMA-262 dialect of JSON Schema (OpenAPI), where $ has no such gap.</summary>
+    public const string PublishedCodePattern = "^[A-Za-z0-9_-]+$";
+
     /// <summary>Codes are matched case-insensitively and stored upper case.</summary>
     public static string Normalize(string code) => code.Trim().ToUpperInvariant();
 

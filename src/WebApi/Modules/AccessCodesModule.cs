@@ -14,13 +14,15 @@ public sealed class AccessCodesModule : ICarterModule
     {
         var admin = app.MapGroup("/api/admin/access-codes")
             .WithTags("Access codes (admin)")
-            .RequireAdminKey();
+            .RequireAdminKey()
+            .ProducesProblem(StatusCodes.Status500InternalServerError);
         admin.MapPost("/", CreateAccessCode)
             .WithName(nameof(CreateAccessCode))
             .WithSummary("Create a bulk or single access code.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         admin.MapGet("/usage", GetCodeUsageBatch)
@@ -32,15 +34,18 @@ public sealed class AccessCodesModule : ICarterModule
         app.MapGroup("/api/admin/sessions")
             .WithTags("Sessions (admin)")
             .RequireAdminKey()
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
             .MapPost("/cleanup", CleanupIdleSessions)
             .WithName(nameof(CleanupIdleSessions))
             .WithSummary("End sessions idle for longer than idleMinutes and free their seats.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         app.MapGroup("/api/access-codes")
             .WithTags("Access codes")
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
             .MapGet("/{code}", GetAccessCode)
             .WithName(nameof(GetAccessCode))
             .WithSummary("Read an access code and its usage (cached; usage may be a few seconds old).")
@@ -50,6 +55,7 @@ public sealed class AccessCodesModule : ICarterModule
 
         app.MapGroup("/api/auth")
             .WithTags("Sessions")
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
             .MapPost("/code-login", CodeLogin)
             .WithName(nameof(CodeLogin))
             .WithSummary("Claim a seat of an access code and open a session.")
@@ -61,9 +67,12 @@ public sealed class AccessCodesModule : ICarterModule
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        var sessions = app.MapGroup("/api/sessions").WithTags("Sessions");
+        var sessions = app.MapGroup("/api/sessions")
+            .WithTags("Sessions")
+            .ProducesProblem(StatusCodes.Status500InternalServerError);
         sessions.MapPost("/{sessionId}/end", EndSession)
             .WithName(nameof(EndSession))
             .WithSummary("End a session and free its seat (idempotent: a second call frees nothing).")

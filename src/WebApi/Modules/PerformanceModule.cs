@@ -13,6 +13,7 @@ public sealed class PerformanceModule : ICarterModule
         app.MapGroup("/api/admin/performance")
             .WithTags("Performance (admin)")
             .RequireAdminKey()
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
             .MapGet("/", GetPerformance)
             .WithName(nameof(GetPerformance))
             .WithSummary("Per-operation counts, success rates, p50/p95/p99, concurrency, throughput, cache hit rates and alerts.");

@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Capacity.Application.Common.Resilience;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+using Npgsql;
 using Polly.CircuitBreaker;
 
 namespace Capacity.WebApi.Problems;
@@ -26,6 +29,8 @@ internal sealed partial class ProblemExceptionHandler(
             ValidationException validation => Validation(validation),
             BadHttpRequestException bad => BadRequest(bad),
             JsonException json => Malformed(json),
+            InvalidOperationException when UnknownCharset(http.Request) is { } charset => UnsupportedCharset(charset),
+            _ when RefusedText(exception) => UnstorableText(),
             BrokenCircuitException broken => Unavailable(http, broken.RetryAfter, "The database is unavailable; requests that need it fail fast until it recovers."),
             _ when databaseFaults.IsUnavailable(exception) => Unavailable(http, TimeSpan.FromSeconds(DatabaseRetryAfterSeconds), "The database did not answer."),
             _ => null,
@@ -93,6 +98,18 @@ internal sealed partial class ProblemExceptionHandler(
             return Malformed(json);
         }
 
+        if (IsMissingBody(exception))
+        {
+            return new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Type = ProblemTypes.MalformedRequest,
+                Title = "Malformed JSON body",
+                Detail = "The JSON body at '$' is empty or null: a JSON object is required.",
+                Extensions = { ["field"] = "$" },
+            };
+        }
+
         return new ProblemDetails
         {
             Status = exception.StatusCode is >= 400 and < 500 ? exception.StatusCode : StatusCodes.Status400BadRequest,
@@ -101,6 +118,69 @@ internal sealed partial class ProblemExceptionHandler(
             Detail = exception.Message,
         };
     }
+
+    /// <summary>
+    /// An empty body or a JSON <c>null</c> for a required body parameter. Minimal APIs word it for the developer
+    /// ("Implicit body inferred for parameter ... Did you mean to use a Service instead?"), naming a C# parameter.
+    /// </summary>
+    private static bool IsMissingBody(BadHttpRequestException exception) =>
+        exception.Message.StartsWith("Implicit body inferred for parameter", StringComparison.Ordinal)
+        || exception.Message.EndsWith("was not provided from body.", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The charset of a JSON Content-Type that .NET has no encoding for. Reading the body then throws an
+    /// InvalidOperationException, which would otherwise be a 500.
+    /// </summary>
+    private static string? UnknownCharset(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) || mediaType.Charset is not { Length: > 0 } charset)
+        {
+            return null;
+        }
+
+        try
+        {
+            Encoding.GetEncoding(charset.Value!);
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            return charset.Value;
+        }
+    }
+
+    private static ProblemDetails UnsupportedCharset(string charset) => new()
+    {
+        Status = StatusCodes.Status415UnsupportedMediaType,
+        Type = ProblemTypes.MalformedRequest,
+        Title = "Unsupported charset",
+        Detail = $"The charset '{charset}' of the Content-Type is not supported; send UTF-8 JSON (application/json).",
+    };
+
+    /// <summary>
+    /// PostgreSQL refuses text it cannot store (U+0000, or a character the encoding lacks: SQLSTATE 22021, 22P05).
+    /// That is bad input a validator did not catch, not a server fault.
+    /// </summary>
+    private static bool RefusedText(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ProblemDetails UnstorableText() => new()
+    {
+        Status = StatusCodes.Status400BadRequest,
+        Type = ProblemTypes.MalformedRequest,
+        Title = "Text cannot be stored",
+        Detail = "A text value holds a character that cannot be stored, such as U+0000 (NUL).",
+    };
 
     private static ProblemDetails Malformed(JsonException json) => new()
     {

@@ -39,11 +39,15 @@ internal sealed class AdminApiKeyFilter(IOptions<SecurityOptions> options) : IEn
     }
 }
 
+/// <summary>Endpoint metadata: the endpoint requires the admin key (the OpenAPI document declares it).</summary>
+internal sealed class AdminApiKeyRequired;
+
 internal static class AdminApiKeyFilterExtensions
 {
     /// <summary>Requires the admin key on every endpoint of the group and documents the header and 401/403.</summary>
     public static RouteGroupBuilder RequireAdminKey(this RouteGroupBuilder group) =>
         group.AddEndpointFilter<AdminApiKeyFilter>()
+            .WithMetadata(new AdminApiKeyRequired())
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 }
