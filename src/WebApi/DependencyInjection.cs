@@ -27,6 +27,18 @@ public static class DependencyInjection
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
+
+            // Answers produced by routing itself (no route, wrong method, wrong media type) get stable types too.
+            if (ctx.ProblemDetails.Type is null || ctx.ProblemDetails.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
+            {
+                ctx.ProblemDetails.Type = ctx.ProblemDetails.Status switch
+                {
+                    StatusCodes.Status404NotFound => ProblemTypes.NotFound,
+                    StatusCodes.Status405MethodNotAllowed => ProblemTypes.MethodNotAllowed,
+                    StatusCodes.Status415UnsupportedMediaType => ProblemTypes.UnsupportedMediaType,
+                    _ => ctx.ProblemDetails.Type,
+                };
+            }
             ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier);
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -44,7 +56,7 @@ public static class DependencyInjection
             document.Info.Description =
                 "Hands out limited things (seats of access codes) to many people at once, never one too many. " +
                 "Errors are RFC 9457 problem details with a stable type (urn:capacity:problem:<code>). " +
-                $"Admin endpoints require the {AdminApiKeyFilter.HeaderName} header.";
+                $"Admin endpoints require the {AdminApiKeyMiddleware.HeaderName} header.";
             return Task.CompletedTask;
         }));
 
@@ -63,6 +75,7 @@ public static class DependencyInjection
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseBodySizeLimit();
+        app.UseAdminApiKey();
         app.UseResponseCompression();
 
         app.MapOpenApi();

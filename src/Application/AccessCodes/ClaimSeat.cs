@@ -38,7 +38,9 @@ public static class ClaimSeat
             RuleFor(c => c.ClientRef)
                 .MaximumLength(AccessCodeRules.ClientRefMaxLength)
                 .Must(r => r is null || r.Trim().Length > 0)
-                .WithMessage("'{PropertyName}' must not be blank when given.");
+                .WithMessage("'{PropertyName}' must not be blank when given.")
+                .Must(r => r is null || !r.Any(char.IsControl))
+                .WithMessage("'{PropertyName}' must not contain control characters.");
         }
     }
 

@@ -6,7 +6,7 @@ namespace Capacity.WebApi.OpenApi;
 
 /// <summary>
 /// Declares the <c>X-Api-Key</c> header as an API-key security scheme and requires it on the operations that
-/// <see cref="AdminApiKeyFilterExtensions.RequireAdminKey"/> protects, so generated clients send it.
+/// <see cref="AdminApiKeyExtensions.RequireAdminKey"/> protects, so generated clients send it.
 /// </summary>
 internal sealed class AdminApiKeySecurityTransformer : IOpenApiOperationTransformer
 {
@@ -26,7 +26,7 @@ internal sealed class AdminApiKeySecurityTransformer : IOpenApiOperationTransfor
         {
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Header,
-            Name = AdminApiKeyFilter.HeaderName,
+            Name = AdminApiKeyMiddleware.HeaderName,
             Description = "The admin key (Security:AdminApiKey). Missing: 401 api-key-missing; wrong: 403 api-key-invalid.",
         };
         operation.Security ??= [];

@@ -152,7 +152,7 @@ internal sealed partial class ProblemExceptionHandler(
     private static ProblemDetails UnsupportedCharset(string charset) => new()
     {
         Status = StatusCodes.Status415UnsupportedMediaType,
-        Type = ProblemTypes.MalformedRequest,
+        Type = ProblemTypes.UnsupportedMediaType,
         Title = "Unsupported charset",
         Detail = $"The charset '{charset}' of the Content-Type is not supported; send UTF-8 JSON (application/json).",
     };

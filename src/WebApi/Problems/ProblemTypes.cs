@@ -16,6 +16,7 @@ public static class ProblemTypes
     public const string ApiKeyInvalid = Prefix + "api-key-invalid";
     public const string NotFound = Prefix + "not-found";
     public const string MethodNotAllowed = Prefix + "method-not-allowed";
+    public const string UnsupportedMediaType = Prefix + "unsupported-media-type";
     public const string Internal = Prefix + "internal";
 
     public static string For(string errorCode) => Prefix + errorCode;

@@ -198,13 +198,24 @@ public sealed class BadInputTests(CapacityApiFactory api, ProductionKestrelApiFa
 
         var response = await api.AdminClient.PostAsync(path, content);
 
-        // Routing answers 415 before any endpoint runs, through the status-code page: its type is the RFC 9110
-        // section link, not a urn:capacity:problem type (the mapping belongs in AddProblemDetails).
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.UnsupportedMediaType, $"Expected 415, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(415, JsonDocument.Parse(body).RootElement.GetProperty("status").GetInt32());
+        // Routing answers 415 before any endpoint runs; the problem details customization gives it a stable type.
+        await Problems.AssertAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
         await AssertNothingWrittenAsync(api);
+    }
+
+    [Fact]
+    public async Task Admin_endpoint_returns_401_before_reading_a_malformed_body_when_the_key_is_missing()
+    {
+        var response = await api.Client.PostAsync(CreatePath, Json("{not json"));
+
+        await Problems.AssertAsync(response, HttpStatusCode.Unauthorized, "api-key-missing");
+    }
+
+    [Fact]
+    public async Task Unknown_route_and_wrong_method_get_stable_problem_types()
+    {
+        await Problems.AssertAsync(await api.Client.GetAsync("/api/no-such-route"), HttpStatusCode.NotFound, "not-found");
+        await Problems.AssertAsync(await api.Client.DeleteAsync(LoginPath), HttpStatusCode.MethodNotAllowed, "method-not-allowed");
     }
 
     [Fact]
@@ -212,14 +223,9 @@ public sealed class BadInputTests(CapacityApiFactory api, ProductionKestrelApiFa
     {
         var response = await api.Client.PostAsync(LoginPath, Json($$"""{"code":"{{_target}}","clientRef":"device\u0000one"}"""));
 
-        // The database cannot store U+0000 in text. Caught by a validation rule it is "validation"; until the
-        // slice has one, the database's refusal is mapped to "malformed-request". Either way a 400, never a 500.
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"Expected 400, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains(
-            JsonDocument.Parse(body).RootElement.GetProperty("type").GetString(),
-            new[] { "urn:capacity:problem:validation", "urn:capacity:problem:malformed-request" });
+        // The database cannot store U+0000 in text; the validator refuses control characters before it is asked.
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.BadRequest, "validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("clientRef", out _));
         await AssertNothingWrittenAsync(api);
     }
 
@@ -234,7 +240,7 @@ public sealed class BadInputTests(CapacityApiFactory api, ProductionKestrelApiFa
 
         var response = await api.AdminClient.PostAsync(path, content);
 
-        var problem = await Problems.AssertAsync(response, HttpStatusCode.UnsupportedMediaType, "malformed-request");
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
         Assert.Contains("charset", problem.GetProperty("detail").GetString());
         await AssertNothingWrittenAsync(api);
     }
