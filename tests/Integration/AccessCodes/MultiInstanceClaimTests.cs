@@ -7,12 +7,10 @@ namespace Capacity.IntegrationTests.AccessCodes;
 /// <summary>Two API processes on one database: coalescing is per instance, the row lock orders them.</summary>
 public sealed class MultiInstanceClaimTests(CapacityApiFactory api) : IClassFixture<CapacityApiFactory>
 {
-    private const int SecondInstancePort = 5081;
-
     [Fact]
     public async Task Exactly_the_capacity_is_granted_when_2000_claims_hit_two_instances_at_once()
     {
-        await using var second = await ApiProcess.StartAsync(SecondInstancePort, new Dictionary<string, string>
+        await using var second = await ApiProcess.StartAsync(ApiProcess.FreeLoopbackPort(), new Dictionary<string, string>
         {
             ["ConnectionStrings:Postgres"] = api.ConnectionString,
             ["ConnectionStrings:Redis"] = api.RedisConnectionString ?? "",

@@ -118,6 +118,14 @@ public sealed class ApiProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>A loopback port nobody listens on right now (so parallel checkouts never collide).</summary>
+    public static int FreeLoopbackPort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
