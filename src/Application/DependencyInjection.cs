@@ -16,8 +16,9 @@ public static class DependencyInjection
     {
         services.AddMediator(options =>
         {
-            // Scoped: handlers use the pooled DbContext.
-            options.ServiceLifetime = ServiceLifetime.Scoped;
+            // Singleton: handlers, behaviors and the stores behind them hold no per-request state (stores rent a
+            // DbContext or a connection per call), so no request pays for building the pipeline.
+            options.ServiceLifetime = ServiceLifetime.Singleton;
 
             // Outermost first. Validation before anything touches a dependency; the breaker inside the
             // cache, so a fresh hit never asks it and an open breaker lets fail-safe serve stale data.
@@ -31,7 +32,8 @@ public static class DependencyInjection
         });
 
         // Validators are internal to their slices: without includeInternalTypes nothing would validate.
-        services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, includeInternalTypes: true);
+        // Singletons (they are stateless), as the validation behavior that holds them is.
+        services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
 
         services.AddOptions<CircuitBreakerOptions>()
             .Bind(configuration.GetSection(CircuitBreakerOptions.Section))

@@ -33,7 +33,9 @@ public static class DependencyInjection
         services.AddSingleton(sp => new NpgsqlDataSourceBuilder(postgres)
             .UseLoggerFactory(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())
             .Build());
-        services.AddDbContextPool<CapacityDbContext>((sp, options) =>
+        // A pooled context factory, not a scoped context: stores rent a context per call, so nothing that
+        // outlives a request (a cache refresh finishing in the background) holds a context another request uses.
+        services.AddPooledDbContextFactory<CapacityDbContext>((sp, options) =>
             PersistenceSetup.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IDatabaseFaults, NpgsqlDatabaseFaults>();
 
@@ -43,8 +45,8 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddSingleton<IClaimBatchWriter, ClaimBatchWriter>();
         services.AddSingleton<ClaimCoalescer>();
-        services.AddScoped<IAccessCodeStore, EfAccessCodeStore>();
-        services.AddScoped<ISeatLedger, PostgresSeatLedger>();
+        services.AddSingleton<IAccessCodeStore, EfAccessCodeStore>();
+        services.AddSingleton<ISeatLedger, PostgresSeatLedger>();
         services.AddOptions<CleanupOptions>()
             .Bind(configuration.GetSection(CleanupOptions.Section))
             .ValidateDataAnnotations()

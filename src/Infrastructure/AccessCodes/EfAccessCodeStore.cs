@@ -6,10 +6,16 @@ using Npgsql;
 
 namespace Capacity.Infrastructure.AccessCodes;
 
-internal sealed class EfAccessCodeStore(CapacityDbContext db) : IAccessCodeStore
+/// <summary>
+/// Access codes through EF Core. Each call rents its own context from the pool and returns it when done,
+/// so a cache refresh that FusionCache lets finish in the background never shares a context with the
+/// next request.
+/// </summary>
+internal sealed class EfAccessCodeStore(IDbContextFactory<CapacityDbContext> contexts) : IAccessCodeStore
 {
     public async Task<bool> TryAddAsync(AccessCode code, CancellationToken cancellationToken)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.AccessCodes.Add(code);
         try
         {
@@ -24,19 +30,28 @@ internal sealed class EfAccessCodeStore(CapacityDbContext db) : IAccessCodeStore
         }
     }
 
-    public Task<AccessCode?> FindAsync(string code, CancellationToken cancellationToken) =>
-        db.AccessCodes.AsNoTracking().FirstOrDefaultAsync(c => c.Code == code, cancellationToken);
+    public async Task<AccessCode?> FindAsync(string code, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.AccessCodes.AsNoTracking().FirstOrDefaultAsync(c => c.Code == code, cancellationToken);
+    }
 
-    public Task<CodeUsage?> FindUsageAsync(string code, CancellationToken cancellationToken) =>
-        db.AccessCodes
+    public async Task<CodeUsage?> FindUsageAsync(string code, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.AccessCodes
             .Where(c => c.Code == code)
             .Select(c => new CodeUsage(c.UsageCount, c.MaxUsageCount))
             .FirstOrDefaultAsync(cancellationToken);
+    }
 
-    public async Task<IReadOnlyList<UsageReport>> GetUsageAsync(IReadOnlyCollection<string> codes, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<UsageReport>> GetUsageAsync(IReadOnlyCollection<string> codes, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+
         // One query: the codes by idx_access_codes_bulk_capacity_check, each one's open sessions counted
         // from idx_sessions_active_by_code.
-        await db.AccessCodes
+        return await db.AccessCodes
             .Where(c => codes.Contains(c.Code))
             .Select(c => new UsageReport(
                 c.Code,
@@ -47,4 +62,5 @@ internal sealed class EfAccessCodeStore(CapacityDbContext db) : IAccessCodeStore
                 c.IsActive,
                 c.ExpiresAt))
             .ToListAsync(cancellationToken);
+    }
 }

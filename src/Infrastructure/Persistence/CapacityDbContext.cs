@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Capacity.Infrastructure.Persistence;
 
 /// <summary>
-/// The EF Core context, pooled (<c>AddDbContextPool</c>): one constructor taking only options and no
+/// The EF Core context, pooled (<c>AddPooledDbContextFactory</c>): one constructor taking only options and no
 /// scoped state. Correctness-critical writes (claims, releases) are raw SQL in <c>PostgresSeatLedger</c>.
 /// </summary>
 public sealed class CapacityDbContext(DbContextOptions<CapacityDbContext> options) : DbContext(options)

@@ -8,8 +8,8 @@ public static class DatabaseMigrator
 {
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CapacityDbContext>();
+        var contexts = services.GetRequiredService<IDbContextFactory<CapacityDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
     }
 }
