@@ -39,6 +39,7 @@ internal sealed partial class ClaimCoalescer(
 
     public async Task<Result<SeatGrant>> ClaimAsync(string code, string? clientRef, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var claim = new PendingClaim(clientRef, clock.GetUtcNow() + _options.Deadline);
         bool startDrain;
         lock (_sync)
@@ -68,14 +69,17 @@ internal sealed partial class ClaimCoalescer(
     /// <summary>Runs the transactions of one code until its queue is empty, then removes the queue.</summary>
     private async Task DrainAsync(string code)
     {
+        var inFlight = new List<PendingClaim>();
         try
         {
-            await DrainBatchesAsync(code);
+            await DrainBatchesAsync(code, inFlight);
         }
         catch (Exception e)
         {
-            // A bug here must not leave callers waiting forever: fail whatever is queued and drop the queue.
+            // A bug here must not leave callers waiting forever: fail the batch in hand (answered claims ignore
+            // it) and whatever is queued, and drop the queue.
             LogDrainFailed(logger, e, code);
+            inFlight.ForEach(c => c.Fail(e));
             lock (_sync)
             {
                 if (_queues.Remove(code, out var queue))
@@ -86,7 +90,7 @@ internal sealed partial class ClaimCoalescer(
         }
     }
 
-    private async Task DrainBatchesAsync(string code)
+    private async Task DrainBatchesAsync(string code, List<PendingClaim> inFlight)
     {
         var collisions = 0;
         while (true)
@@ -116,6 +120,8 @@ internal sealed partial class ClaimCoalescer(
                 continue;
             }
 
+            inFlight.Clear();
+            inFlight.AddRange(live);
             Result<SeatGrant>[]? results;
             try
             {
@@ -138,12 +144,20 @@ internal sealed partial class ClaimCoalescer(
                 continue;
             }
 
+            if (results.Length != live.Count)
+            {
+                throw new InvalidOperationException(
+                    $"The claim transaction of {code} answered {results.Length} outcomes for {live.Count} claims.");
+            }
+
             collisions = 0;
-            CapacityMetrics.ClaimBatchSize.Record(live.Count);
             for (var i = 0; i < live.Count; i++)
             {
                 live[i].Complete(results[i]);
             }
+
+            inFlight.Clear();
+            CapacityMetrics.ClaimBatchSize.Record(live.Count);
         }
     }
 
