@@ -54,7 +54,7 @@ public static class ClaimSeat
             // Only "full" is trusted from the cache; every grant is decided by the database. A client holding a
             // session (clientRef) still goes to the database to get it back.
             if (command.ClientRef is null
-                && await sender.Send(new GetCodeUsage.Query(code), cancellationToken) is { Value: { IsFull: true } usage })
+                && await sender.Send(new GetCodeUsage.Peek(code), cancellationToken) is { IsFull: true } usage)
             {
                 return AccessCodeErrors.Full(code, usage.MaxUsageCount);
             }
@@ -62,6 +62,13 @@ public static class ClaimSeat
             var claim = await ledger.ClaimAsync(code, command.ClientRef, cancellationToken);
             if (!claim.IsSuccess)
             {
+                if (claim.Error.Kind == ErrorKind.Conflict)
+                {
+                    // The database found the code full: cache its usage, so the claims after this one are
+                    // refused by the pre-check until a release or cleanup invalidates it.
+                    await sender.Send(new GetCodeUsage.Query(code), cancellationToken);
+                }
+
                 return claim.Error;
             }
 

@@ -31,7 +31,7 @@ public static class GetAccessCode
             }
 
             var usage = await sender.Send(new GetCodeUsage.Query(code), cancellationToken);
-            return usage.IsSuccess ? details.Value with { UsageCount = usage.Value.UsageCount } : details;
+            return usage is null ? details : details.Value with { UsageCount = usage.UsageCount };
         }
     }
 

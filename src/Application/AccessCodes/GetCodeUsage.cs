@@ -1,17 +1,16 @@
 using Capacity.Application.Common.Messaging;
-using Capacity.Domain.AccessCodes;
-using Capacity.Domain.Common;
 using Mediator;
 
 namespace Capacity.Application.AccessCodes;
 
 /// <summary>
-/// The seats in use of one code, cached for 5 s and invalidated by every claim and release through the API.
-/// Used by <see cref="GetAccessCode"/> and by the claim's capacity pre-check.
+/// The seats in use of one code, cached for 5 s and invalidated by every claim, release and cleanup through
+/// the API. <see cref="Query"/> reads through to the database; <see cref="Peek"/> reads the cache only.
 /// </summary>
 public static class GetCodeUsage
 {
-    public sealed record Query(string NormalizedCode) : ICachedQuery<Result<CodeUsage>>, IDatabaseBound
+    /// <summary>Usage of the code (null when it does not exist), from the cache or the database.</summary>
+    public sealed record Query(string NormalizedCode) : ICachedQuery<CodeUsage?>, IDatabaseBound
     {
         public string CacheKey => AccessCodeCache.UsageKey(NormalizedCode);
 
@@ -20,12 +19,31 @@ public static class GetCodeUsage
         public IReadOnlyCollection<string> CacheTags => [AccessCodeCache.CodeTag(NormalizedCode)];
     }
 
-    internal sealed class Handler(IAccessCodeStore store) : IQueryHandler<Query, Result<CodeUsage>>
+    /// <summary>
+    /// What the cache knows of the code's usage right now, never the database: null when nothing fresh is
+    /// cached. The claim's pre-check uses it, so a claim on a code nobody read lately costs no extra query.
+    /// </summary>
+    public sealed record Peek(string NormalizedCode) : ICachedQuery<CodeUsage?>
     {
-        public async ValueTask<Result<CodeUsage>> Handle(Query query, CancellationToken cancellationToken) =>
-            await store.FindUsageAsync(query.NormalizedCode, cancellationToken) is { } usage
-                ? usage
-                : AccessCodeErrors.NotFound(query.NormalizedCode);
+        public string CacheKey => AccessCodeCache.UsageKey(NormalizedCode);
+
+        public TimeSpan CacheDuration => AccessCodeCache.UsageDuration;
+
+        public IReadOnlyCollection<string> CacheTags => [AccessCodeCache.CodeTag(NormalizedCode)];
+
+        public bool CacheOnly => true;
+    }
+
+    internal sealed class Handler(IAccessCodeStore store) : IQueryHandler<Query, CodeUsage?>
+    {
+        public async ValueTask<CodeUsage?> Handle(Query query, CancellationToken cancellationToken) =>
+            await store.FindUsageAsync(query.NormalizedCode, cancellationToken);
+    }
+
+    /// <summary>Runs only when the cache had nothing fresh: then nothing is known.</summary>
+    internal sealed class PeekHandler : IQueryHandler<Peek, CodeUsage?>
+    {
+        public ValueTask<CodeUsage?> Handle(Peek query, CancellationToken cancellationToken) => ValueTask.FromResult<CodeUsage?>(null);
     }
 }
 

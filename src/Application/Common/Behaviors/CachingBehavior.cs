@@ -20,6 +20,15 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, Ope
     public async ValueTask<TResponse> Handle(
         TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
+        if (message is ICachedQuery { CacheOnly: true } probe)
+        {
+            var cached = await cache.TryGetAsync<TResponse>(probe.CacheKey, token: cancellationToken);
+            CapacityMetrics.CacheLookups.Add(
+                1, new("request", RequestName<TMessage>.Value), new("result", cached.HasValue ? "hit" : "miss"));
+            monitor.CacheLookup(RequestName<TMessage>.Value, hit: cached.HasValue);
+            return cached.HasValue ? cached.Value : await next(message, cancellationToken);
+        }
+
         if (message is ICachedQuery query)
         {
             var ranHandler = false;
