@@ -205,6 +205,47 @@ def metrics_delta(before_file, after_file):
     }
 
 
+def pg_activity(path):
+    """Mean number of the API's PostgreSQL connections per (state, wait event) over build/bench's samples."""
+    if not os.path.exists(path):
+        return None
+    samples, totals = 0, {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line == "--":
+                samples += 1
+                continue
+            parts = line.split("\t")
+            if len(parts) == 3 and parts[2].isdigit():
+                key = f"{parts[0]} / {parts[1]}"
+                totals[key] = totals.get(key, 0) + int(parts[2])
+    if samples == 0:
+        return None
+    means = {k: v / samples for k, v in sorted(totals.items(), key=lambda kv: -kv[1])}
+
+    def total(pred):
+        return sum(v for k, v in means.items() if pred(*k.split(" / ", 1)))
+
+    return {
+        "samples": samples,
+        "mean_connections": means,
+        # PostgreSQL waiting for the API's next message inside a transaction or a pipelined statement.
+        "waiting_for_api": total(lambda st, w: st == "idle in transaction" or (st == "active" and w == "Client:ClientRead")),
+        # Executing, waiting for a CPU, a lock or the WAL.
+        "in_postgres": total(lambda st, w: st == "active" and w != "Client:ClientRead"),
+        "idle": total(lambda st, w: st == "idle"),
+    }
+
+
+def activity_text(a):
+    if not a:
+        return "—"
+    parts = [f"{k} {v:.1f}" for k, v in a["mean_connections"].items() if v >= 0.05]
+    return (f"{a['waiting_for_api']:.1f} waiting for the API, {a['in_postgres']:.1f} working in PostgreSQL, "
+            f"{a['idle']:.1f} idle — by state / wait event: {', '.join(parts)} ({a['samples']} samples)")
+
+
 # ----------------------------------------------------------------------------- wrk results
 
 
@@ -279,6 +320,8 @@ def build_report(work):
         s: metrics_delta(os.path.join(work, f"metrics-{s}-before.txt"), os.path.join(work, f"metrics-{s}-after.txt"))
         for s in ("hot", "spread")
     }
+    for s in ("hot", "spread"):
+        batches[s]["postgres_activity"] = pg_activity(os.path.join(work, f"pg-activity-{s}-api.tsv"))
 
     def best(scenario):
         cands = [(c, r) for c, r in pg[scenario].items() if c in (8, 64) and r is not None]
@@ -580,6 +623,16 @@ def markdown(results, scenarios, table, series, batches, correctness_ok, chart_o
         out.append(f"| {label} | {fmt_int(b['transactions'])} | {fmt_int(b['claims'])} | {mean} | {b['p50_bucket_le'] or '—'} | "
                    f"{b['p99_bucket_le'] or '—'} | {pipe} | {wrk_mean} | {hits} |")
     out.append("")
+    out.append(
+        "What the API's PostgreSQL connections were doing during each measured claim run (`pg_stat_activity`, once a "
+        "second; mean connections per state and wait event; *waiting for the API* = `idle in transaction`, or `active` "
+        "waiting in `ClientRead`; *working* = `active` executing, waiting for a CPU (`none`), a lock or the WAL):\n"
+    )
+    out.append("| scenario | API connections to PostgreSQL |")
+    out.append("|---|---|")
+    for sid, label in (("hot", "hot-code claims"), ("spread", "spread claims")):
+        out.append(f"| {label} | {activity_text(batches[sid].get('postgres_activity'))} |")
+    out.append("")
     out.extend(observations(results, scenarios, batches))
     out.append("")
 
@@ -623,12 +676,14 @@ def observations(results, scenarios, batches):
         secs = hot["duration_s"] or 1
         out.append(
             f"- **Hot code.** {hot['figure']:,.0f} claims/s came from {b['transactions'] / secs:,.0f} claim transactions/s "
-            f"(mean {b['mean_batch']:.0f} claims each): claims of one code queue in the API behind the code's one "
-            f"transaction in flight and the next transaction takes them all. pgbench's single-row UPDATE commits "
+            f"(mean {b['mean_batch']:.0f} claims each; {single_share(b)} of the transactions carried a single claim): "
+            "claims of one code queue in the API behind the code's one transaction in flight and the next transaction "
+            "takes all that are waiting. pgbench's single-row UPDATE commits "
             f"{ref['figure']:,.0f} transactions/s at -c {pool}: every UPDATE waits for the row lock, which its "
             "predecessor holds until its commit's WAL flush, so one row gets one flush per seat; the API gets one flush "
             "per batch. The hot figure is then bounded by the CPU the API, wrk and PostgreSQL share (HTTP, JSON, the "
             "k-row INSERT of sessions), not by the row."
+            + activity_sentence(b.get("postgres_activity"))
         )
     spread, bs = raw["spread-api"], batches["spread"]
     sref = raw.get(f"pgbench-spread-c{pool}")
@@ -641,8 +696,9 @@ def observations(results, scenarios, batches):
             f"claim is its own transaction — lock the code row, UPDATE, INSERT the session, commit — plus the usage "
             f"pre-check (a cache read, a miss {miss} of the time because the previous grant on the code invalidated it, "
             f"then a query) and the cache invalidation through Redis. pgbench sends one prepared UPDATE per "
-            f"transaction ({sref['figure']:,.0f}/s). With {pool} pooled connections, the API's throughput is "
+            f"transaction ({sref['figure']:,.0f}/s). With {pool} pooled connections, the API's throughput is at most "
             f"{pool} ÷ the time a claim holds a connection."
+            + activity_sentence(bs.get("postgres_activity"))
         )
     get_api, get_bare = raw["get-api"], raw["get-bare"]
     if get_api and get_bare:
@@ -653,6 +709,28 @@ def observations(results, scenarios, batches):
             "cores, wrk needs about one core of its own, so both share the other with the server."
         )
     return out
+
+
+def activity_sentence(a):
+    if not a:
+        return ""
+    wait, work = a["waiting_for_api"], a["in_postgres"]
+    if wait >= 1 and wait >= 2 * work:
+        side = "so most of a claim transaction's time goes on the API's side of its round trips (its share of the CPU), not into PostgreSQL's locks or WAL"
+    elif work >= 1 and work >= 2 * wait:
+        side = "so PostgreSQL is the busier side"
+    elif wait + work < 2:
+        side = ("so PostgreSQL was rarely the one being waited for: the claims spend their time in the API "
+                "(HTTP, queueing behind the code's transaction, waiting for a CPU)")
+    else:
+        side = "neither side dominates"
+    return (f" Sampled during the run, the API's PostgreSQL connections were on average {wait:.1f} waiting for the API "
+            f"inside a transaction and {work:.1f} working in PostgreSQL, {side}.")
+
+
+def single_share(b):
+    ones = b["cumulative_buckets"].get("1", 0)
+    return f"{ones / b['transactions'] * 100:.0f} %" if b["transactions"] else "—"
 
 
 def creation_text(creation):
