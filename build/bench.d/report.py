@@ -241,9 +241,31 @@ def pg_activity(path):
 def activity_text(a):
     if not a:
         return "—"
-    parts = [f"{k} {v:.1f}" for k, v in a["mean_connections"].items() if v >= 0.05]
+    parts = [f"{k} {v:.1f}" for k, v in a["mean_connections"].items() if v >= 0.05][:6]
     return (f"{a['waiting_for_api']:.1f} waiting for the API, {a['in_postgres']:.1f} working in PostgreSQL, "
             f"{a['idle']:.1f} idle — by state / wait event: {', '.join(parts)} ({a['samples']} samples)")
+
+
+def cpu_usage(path, ok):
+    """Server process CPU and machine CPU over one run, from build/bench's two snapshots around it."""
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        lines = [line.split() for line in f if line.strip()]
+    if len(lines) < 3 or lines[0][0] != "clk_tck":
+        return None
+    tck, nproc = float(lines[0][1]), int(lines[0][3])
+    before, after = [float(x) for x in lines[1]], [float(x) for x in lines[2]]
+    wall = after[3] - before[3]
+    proc_s = (after[0] - before[0]) / tck
+    busy, total = after[1] - before[1], after[2] - before[2]
+    return {
+        "wall_s": wall,
+        "server_cores": (proc_s / wall) if wall > 0 and proc_s > 0 else None,
+        "server_cpu_ms_per_request": (proc_s * 1000.0 / ok) if ok and proc_s > 0 else None,
+        "machine_busy_cores": (busy / total * nproc) if total > 0 else None,
+        "nproc": nproc,
+    }
 
 
 # ----------------------------------------------------------------------------- wrk results
@@ -299,7 +321,9 @@ def build_report(work):
         if not os.path.exists(path):
             return None
         raw = load(path)
-        return raw if raw.get("tool") == "pgbench" else wrk_view(raw, success)
+        r = raw if raw.get("tool") == "pgbench" else wrk_view(raw, success)
+        r["cpu"] = cpu_usage(os.path.join(work, f"{name}.cpu"), r["ok"])
+        return r
 
     pool = int(env("BENCH_POOL", "64"))
     pg_clients = sorted({pool, 8, 64})
@@ -547,8 +571,18 @@ def markdown(results, scenarios, table, series, batches, correctness_ok, chart_o
     out.append(f"| load average (1/5/15 min) | before {m['load_before']}; after {m['load_after']} |")
     out.append(f"| software | PostgreSQL {m['postgres']}, .NET {m['dotnet']}, {m['wrk']} |")
     out.append(f"| API | Release build, Production, `Maximum Pool Size={run['api_pool']}`, Redis L2 + backplane, logging at Warning |")
-    out.append(f"| wall time of the run | {run['elapsed_s']} s (build, services, data, every scenario, report) |")
+    out.append(f"| wall time of the run | {run['elapsed_s']} s (build, services, data, every scenario; stopping the API and the services afterwards not counted) |")
     out.append("")
+    try:
+        load1, nproc = float(m["load_before"].split()[0]), int(m["nproc"])
+    except (ValueError, IndexError):
+        load1, nproc = 0.0, 0
+    if nproc and load1 > nproc:
+        out.append(
+            f"> **The machine was busy**: load average {load1:.1f} on {nproc} cores when the run started — other "
+            "processes competed with the benchmark for the CPU (see *machine busy* below). Tail latencies suffer most; "
+            "the API and its reference met the same kind of load, but not the same instants of it.\n"
+        )
     out.append("## Results\n")
     out.append(table)
     out.append("")
@@ -561,8 +595,9 @@ def markdown(results, scenarios, table, series, batches, correctness_ok, chart_o
     if chart_ok:
         out.append("![Latency percentiles per scenario and reference](benchmarks/latency.png)\n")
     out.append("### Every measured run\n")
-    out.append("| run | tool | connections | figure (req/s) | requests | p50 ms | p95 ms | p99 ms | max ms | errors |")
-    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    out.append("| run | tool | connections | figure (req/s) | requests | p50 ms | p95 ms | p99 ms | max ms | errors | "
+               "server CPU (cores) | server CPU per request | machine busy (cores) |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
     for name, r in series:
         if r is None:
             continue
@@ -570,9 +605,15 @@ def markdown(results, scenarios, table, series, batches, correctness_ok, chart_o
         cn = r.get("clients") or (re.search(r"\((\d+) conn", name) or [None, ""])[1]
         out.append(
             f"| {name} | {r['tool']} | {cn} | {fmt_int(r['figure'])} | {fmt_int(r['requests'])} | {fmt_ms(lat['p50'])} | "
-            f"{fmt_ms(lat['p95'])} | {fmt_ms(lat['p99'])} | {fmt_ms(lat['max'])} | {error_text(r)} |"
+            f"{fmt_ms(lat['p95'])} | {fmt_ms(lat['p99'])} | {fmt_ms(lat['max'])} | {error_text(r)} | {cpu_cells(r)} |"
         )
     out.append("")
+    out.append(
+        "*Server CPU* is the API's (or the bare app's) process, user + system time over the run; PostgreSQL's backends "
+        "are not counted, so pgbench rows show only *machine busy*: every process on the machine (wrk or pgbench, "
+        "PostgreSQL, Redis, and whatever else runs there), in cores of the machine's "
+        f"{m['nproc']}.\n"
+    )
 
     out.append("## Correctness pass\n")
     out.append(
@@ -684,6 +725,7 @@ def observations(results, scenarios, batches):
             "per batch. The hot figure is then bounded by the CPU the API, wrk and PostgreSQL share (HTTP, JSON, the "
             "k-row INSERT of sessions), not by the row."
             + activity_sentence(b.get("postgres_activity"))
+            + claim_cpu_sentence(hot)
         )
     spread, bs = raw["spread-api"], batches["spread"]
     sref = raw.get(f"pgbench-spread-c{pool}")
@@ -694,11 +736,12 @@ def observations(results, scenarios, batches):
         out.append(
             f"- **Spread codes.** Claims rarely meet on a code (mean {bs['mean_batch']:.2f} claims per transaction), so each "
             f"claim is its own transaction — lock the code row, UPDATE, INSERT the session, commit — plus the usage "
-            f"pre-check (a cache read, a miss {miss} of the time because the previous grant on the code invalidated it, "
-            f"then a query) and the cache invalidation through Redis. pgbench sends one prepared UPDATE per "
+            f"pre-check (a cache read, a miss {miss} of the time — the code was never read before or the previous "
+            f"grant on it invalidated the entry — then a query) and the cache invalidation through Redis. pgbench sends one prepared UPDATE per "
             f"transaction ({sref['figure']:,.0f}/s). With {pool} pooled connections, the API's throughput is at most "
             f"{pool} ÷ the time a claim holds a connection."
             + activity_sentence(bs.get("postgres_activity"))
+            + claim_cpu_sentence(spread)
         )
     get_api, get_bare = raw["get-api"], raw["get-bare"]
     if get_api and get_bare:
@@ -707,6 +750,7 @@ def observations(results, scenarios, batches):
             f"pipeline (timing, validation, caching behaviors), a FusionCache L1 hit and JSON serialization per request: "
             f"{get_api['figure']:,.0f} vs {get_bare['figure']:,.0f} req/s. At 64 connections on {results['machine']['nproc']} "
             "cores, wrk needs about one core of its own, so both share the other with the server."
+            + cpu_sentence(get_api, get_bare)
         )
     return out
 
@@ -728,9 +772,34 @@ def activity_sentence(a):
             f"inside a transaction and {work:.1f} working in PostgreSQL, {side}.")
 
 
+def cpu_sentence(api, ref):
+    a, b = (api or {}).get("cpu") or {}, (ref or {}).get("cpu") or {}
+    if not a.get("server_cpu_ms_per_request") or not b.get("server_cpu_ms_per_request"):
+        return ""
+    return (f" Per request the API process used {a['server_cpu_ms_per_request'] * 1000:.0f} µs of CPU and the bare app "
+            f"{b['server_cpu_ms_per_request'] * 1000:.0f} µs ({a['server_cpu_ms_per_request'] / b['server_cpu_ms_per_request']:.1f}×), "
+            f"with {a['server_cores']:.2f} and {b['server_cores']:.2f} cores busy.")
+
+
+def claim_cpu_sentence(api):
+    c = (api or {}).get("cpu") or {}
+    if not c.get("server_cpu_ms_per_request"):
+        return ""
+    return (f" The API process used {c['server_cores']:.2f} cores, {c['server_cpu_ms_per_request']:.2f} ms of CPU per "
+            f"granted claim, with {c['machine_busy_cores']:.2f} of the machine's {c['nproc']} cores busy in all.")
+
+
 def single_share(b):
     ones = b["cumulative_buckets"].get("1", 0)
     return f"{ones / b['transactions'] * 100:.0f} %" if b["transactions"] else "—"
+
+
+def cpu_cells(r):
+    c = r.get("cpu") or {}
+    cores = "—" if c.get("server_cores") is None else f"{c['server_cores']:.2f}"
+    per = "—" if c.get("server_cpu_ms_per_request") is None else f"{c['server_cpu_ms_per_request']:.3f} ms"
+    busy = "—" if c.get("machine_busy_cores") is None else f"{c['machine_busy_cores']:.2f}"
+    return f"{cores} | {per} | {busy}"
 
 
 def creation_text(creation):
