@@ -268,6 +268,68 @@ def cpu_usage(path, ok):
     }
 
 
+def api_log_summary(path, skip_lines, windows):
+    """Warnings and errors the API logged after it was ready, grouped by level, category and exception, and
+    placed against the load runs' time windows (the console logger writes UTC HH:mm:ss.fff before each entry)."""
+    if not os.path.exists(path):
+        return None
+    entries = []
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for i, line in enumerate(f):
+            if i < skip_lines:
+                continue
+            m = re.match(r"^(?:(\d\d):(\d\d):(\d\d\.\d+) )?(warn|fail|crit): ([^\[]+)\[", line)
+            if m:
+                tod = (int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3))) if m.group(1) else None
+                entries.append({"level": m.group(4), "category": m.group(5).strip(), "exception": "", "tod": tod,
+                                "message": None})
+                continue
+            if entries and entries[-1]["message"] is None and line.strip():
+                entries[-1]["message"] = line.strip()[:200]
+            if entries and not entries[-1]["exception"]:
+                e = re.match(r"^\s+((?:[A-Za-z0-9_]+\.)+[A-Za-z0-9_]*(?:Exception|Error)\b.*)$", line)
+                if e:
+                    entries[-1]["exception"] = e.group(1)[:200]
+
+    def when(tod):
+        """Where an entry falls: during a run, at its end (last second or 5 s after: wrk closing its
+        connections with requests in flight) or outside any run."""
+        if tod is None:
+            return "unknown"
+        for name, start, end in windows:
+            s_tod, e_tod = start % 86400, end % 86400
+            if s_tod <= tod <= e_tod - 1:
+                return "during a run"
+            if e_tod - 1 < tod <= e_tod + 5:
+                return "at the end of a run"
+        return "outside the runs"
+
+    groups = {}
+    for e in entries:
+        key = (e["level"], e["category"], e["exception"] or f"(no exception) {e['message'] or ''}".strip())
+        g = groups.setdefault(key, {"count": 0, "when": {}})
+        g["count"] += 1
+        w = when(e["tod"])
+        g["when"][w] = g["when"].get(w, 0) + 1
+    return {
+        "entries": len(entries),
+        "groups": [{"level": k[0], "category": k[1], "exception": k[2], **g}
+                   for k, g in sorted(groups.items(), key=lambda kv: -kv[1]["count"])],
+    }
+
+
+def run_windows(work):
+    """(name, start, end) in epoch seconds of every wrk run against the API, from the CPU snapshot files."""
+    out = []
+    for name in sorted(os.listdir(work)):
+        if name.endswith(".cpu") and "-api" in name:
+            with open(os.path.join(work, name), encoding="utf-8") as f:
+                lines = [line.split() for line in f if line.strip()]
+            if len(lines) >= 3:
+                out.append((name[:-4], float(lines[1][3]), float(lines[2][3])))
+    return out
+
+
 # ----------------------------------------------------------------------------- wrk results
 
 
@@ -346,6 +408,12 @@ def build_report(work):
     }
     for s in ("hot", "spread"):
         batches[s]["postgres_activity"] = pg_activity(os.path.join(work, f"pg-activity-{s}-api.tsv"))
+    try:
+        with open(os.path.join(work, "api-log-start"), encoding="utf-8") as f:
+            skip = int(f.read().strip() or 0)
+    except (OSError, ValueError):
+        skip = 0
+    api_log = api_log_summary(os.path.join(work, "api.log"), skip, run_windows(work))
 
     def best(scenario):
         cands = [(c, r) for c, r in pg[scenario].items() if c in (8, 64) and r is not None]
@@ -485,6 +553,7 @@ def build_report(work):
             **{f"pgbench-{s}-c{cl}": pg[s][cl] for s in pg for cl in pg[s]},
         },
         "claim_batches": batches,
+        "api_log": api_log,
         "code_creation": creation,
         "correctness": {
             **correctness,
@@ -642,6 +711,7 @@ def markdown(results, scenarios, table, series, batches, correctness_ok, chart_o
         "would be ended by idle-session cleanup.\n"
     )
 
+    out.extend(api_log_section(results.get("api_log")))
     out.append("## What bounds the claim figures\n")
     out.append(
         "From the API's own `/metrics`, scraped before and after each measured claim run: claims per claim transaction "
@@ -800,6 +870,29 @@ def cpu_cells(r):
     per = "—" if c.get("server_cpu_ms_per_request") is None else f"{c['server_cpu_ms_per_request']:.3f} ms"
     busy = "—" if c.get("machine_busy_cores") is None else f"{c['machine_busy_cores']:.2f}"
     return f"{cores} | {per} | {busy}"
+
+
+def api_log_section(log):
+    out = ["## What the API logged\n"]
+    if not log:
+        return out + ["The API's log was not found.\n"]
+    if log["entries"] == 0:
+        return out + ["No warning or error from the moment the API was ready to the end of the run.\n"]
+    out.append(
+        f"{log['entries']:,} warning or error entries from the moment the API was ready to the end of the run "
+        "(console log at Warning), placed against the wrk runs: *at the end of a run* = in its last second or the "
+        "5 s after it, when wrk closes its connections with requests still in flight (the requests are aborted).\n"
+    )
+    out.append("| level | category | exception (or message) | entries | when |")
+    out.append("|---|---|---|---:|---|")
+    for g in log["groups"][:10]:
+        when = ", ".join(f"{n:,} {w}" for w, n in sorted(g["when"].items(), key=lambda kv: -kv[1]))
+        exc = g["exception"].replace("|", "\\|") or "—"
+        out.append(f"| {g['level']} | {g['category']} | {exc} | {g['count']:,} | {when} |")
+    if len(log["groups"]) > 10:
+        out.append(f"| … | {len(log['groups']) - 10} more kinds in results.json | | | |")
+    out.append("")
+    return out
 
 
 def creation_text(creation):
