@@ -377,7 +377,20 @@ def env(name, default=""):
     return os.environ.get(name, default)
 
 
+def load_run_env(work):
+    """BENCH_* settings saved by build/bench in WORK/run.env (so a kept run can be re-reported)."""
+    path = os.path.join(work, "run.env")
+    if not os.path.exists(path):
+        return
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            key, sep, value = line.rstrip("\n").partition("=")
+            if sep and key.startswith("BENCH_"):
+                os.environ.setdefault(key, value)
+
+
 def build_report(work):
+    load_run_env(work)
     def runs(name, success):
         path = os.path.join(work, f"{name}.json")
         if not os.path.exists(path):
@@ -855,8 +868,13 @@ def claim_cpu_sentence(api):
     c = (api or {}).get("cpu") or {}
     if not c.get("server_cpu_ms_per_request"):
         return ""
-    return (f" The API process used {c['server_cores']:.2f} cores, {c['server_cpu_ms_per_request']:.2f} ms of CPU per "
-            f"granted claim, with {c['machine_busy_cores']:.2f} of the machine's {c['nproc']} cores busy in all.")
+    text = (f" The API process used {c['server_cores']:.2f} cores, {c['server_cpu_ms_per_request']:.2f} ms of CPU per "
+            f"granted claim, with {c['machine_busy_cores']:.2f} of the machine's {c['nproc']} cores busy in all")
+    if c["server_cores"] < 0.8 and c["machine_busy_cores"] >= 0.95 * c["nproc"]:
+        text += (": the machine was saturated while the API itself used less than a core, so between round trips its "
+                 "continuations (and PostgreSQL's and Redis's processes) wait for a CPU; the number of sequential round "
+                 "trips per claim sets the pace more than the CPU a claim costs")
+    return text + "."
 
 
 def single_share(b):
