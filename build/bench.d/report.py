@@ -299,9 +299,9 @@ def api_log_summary(path, skip_lines, windows):
         for name, start, end in windows:
             s_tod, e_tod = start % 86400, end % 86400
             if s_tod <= tod <= e_tod - 1:
-                return "during a run"
+                return f"during {name}"
             if e_tod - 1 < tod <= e_tod + 5:
-                return "at the end of a run"
+                return f"at the end of {name}"
         return "outside the runs"
 
     groups = {}
@@ -898,8 +898,9 @@ def api_log_section(log):
         return out + ["No warning or error from the moment the API was ready to the end of the run.\n"]
     out.append(
         f"{log['entries']:,} warning or error entries from the moment the API was ready to the end of the run "
-        "(console log at Warning), placed against the wrk runs: *at the end of a run* = in its last second or the "
-        "5 s after it, when wrk closes its connections with requests still in flight (the requests are aborted).\n"
+        "(console log at Warning), placed against the wrk runs against the API (`-warmup` = the unreported warm-up "
+        "run; `full-api` = the full-code check): *at the end of* a run = in its last second or the 5 s after it, when "
+        "wrk closes its connections with requests still in flight (the requests are aborted).\n"
     )
     out.append("| level | category | exception (or message) | entries | when |")
     out.append("|---|---|---|---:|---|")
