@@ -1,0 +1,1000 @@
+#!/usr/bin/env python3
+"""Helpers of build/bench (standard library only).
+
+  report.py pgbench STDOUT_FILE LOG_DIR CLIENTS   -> one JSON object on stdout (the shape of wrk's BENCH_JSON)
+  report.py metrics BEFORE_FILE AFTER_FILE         -> claim batch sizes between two /metrics scrapes, JSON
+  report.py report WORK_DIR                        -> docs/benchmarks.md, docs/benchmarks/results.json,
+                                                      docs/benchmarks/latency.png; prints the table;
+                                                      exit 4 when the correctness pass failed
+
+Run facts (date, machine, command, ...) come from BENCH_* environment variables set by build/bench.
+"""
+
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+# ----------------------------------------------------------------------------- small helpers
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def percentile(sorted_values, p):
+    """Nearest-rank percentile of an ascending list."""
+    if not sorted_values:
+        return None
+    rank = max(1, math.ceil(p / 100.0 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def fmt_int(x):
+    return "—" if x is None else f"{x:,.0f}"
+
+
+def fmt_ms(x):
+    if x is None:
+        return "—"
+    if x < 10:
+        return f"{x:.2f}"
+    if x < 100:
+        return f"{x:.1f}"
+    return f"{x:.0f}"
+
+
+def fmt_ratio(x):
+    return "—" if x is None else f"{x:.2f}×"
+
+
+# ----------------------------------------------------------------------------- pgbench
+
+
+def pgbench_summary(stdout_file, log_dir, clients):
+    """pgbench's own figures plus latency percentiles from its per-transaction log (-l)."""
+    with open(stdout_file, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+
+    def grab(pattern, cast=float):
+        m = re.search(pattern, text, re.MULTILINE)
+        return cast(m.group(1)) if m else None
+
+    tps = grab(r"^tps = ([0-9.]+) \(without initial connection time\)")
+    processed = grab(r"^number of transactions actually processed: (\d+)", int)
+    failed = grab(r"^number of failed transactions: (\d+)", int) or 0
+    duration = grab(r"^duration: (\d+) s", int)
+    connect_ms = grab(r"^initial connection time = ([0-9.]+) ms")
+    if tps is None or processed is None:
+        raise SystemExit(f"pgbench output not understood: {stdout_file}")
+
+    latencies_us = []
+    for name in os.listdir(log_dir):
+        with open(os.path.join(log_dir, name), encoding="utf-8") as f:
+            for line in f:
+                parts = line.split()
+                # client_id transaction_no time script_no time_epoch time_us [schedule_lag]
+                if len(parts) >= 6 and parts[2].isdigit():
+                    latencies_us.append(int(parts[2]))
+    latencies_us.sort()
+    ms = [v / 1000.0 for v in latencies_us]
+    return {
+        "tool": "pgbench",
+        "clients": clients,
+        "requests": processed,
+        "ok": processed - failed,
+        "duration_s": duration,
+        "rps": tps,
+        "figure": tps,
+        "initial_connection_ms": connect_ms,
+        "errors": {"failed_transactions": failed},
+        "error_count": failed,
+        "latency_ms": {
+            "p50": percentile(ms, 50),
+            "p90": percentile(ms, 90),
+            "p95": percentile(ms, 95),
+            "p99": percentile(ms, 99),
+            "p999": percentile(ms, 99.9),
+            "max": ms[-1] if ms else None,
+            "mean": (sum(ms) / len(ms)) if ms else None,
+        },
+        "latency_samples": len(ms),
+    }
+
+
+# ----------------------------------------------------------------------------- /metrics
+
+
+def read_batch_histogram(path):
+    """capacity_claim_batch_size buckets, sum and count from a Prometheus text scrape."""
+    buckets, total, count = {}, 0.0, 0
+    if not os.path.exists(path):
+        return buckets, total, count
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if not line.startswith("capacity_claim_batch_size"):
+                continue
+            name, _, value = line.rpartition(" ")
+            value = float(value)
+            if name.startswith("capacity_claim_batch_size_bucket"):
+                le = re.search(r'le="([^"]+)"', name).group(1)
+                buckets[le] = buckets.get(le, 0) + value
+            elif name.startswith("capacity_claim_batch_size_sum"):
+                total += value
+            elif name.startswith("capacity_claim_batch_size_count"):
+                count += int(value)
+    return buckets, total, count
+
+
+def read_series(path, metric, label):
+    """Sum of a metric's samples by the value of one label, from a Prometheus text scrape."""
+    out = {}
+    if not os.path.exists(path):
+        return out
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if not line.startswith(metric + "{"):
+                continue
+            name, _, value = line.rpartition(" ")
+            labels = dict(re.findall(r'(\w+)="([^"]*)"', name))
+            key = labels.get(label, "")
+            out[key] = out.get(key, 0.0) + float(value)
+    return out
+
+
+def metrics_delta(before_file, after_file):
+    """What the API's /metrics say about the claims between two scrapes."""
+    b_buckets, b_sum, b_count = read_batch_histogram(before_file)
+    a_buckets, a_sum, a_count = read_batch_histogram(after_file)
+    transactions = a_count - b_count
+    claims = a_sum - b_sum
+    cumulative = {le: a_buckets.get(le, 0) - b_buckets.get(le, 0) for le in a_buckets}
+
+    def le_key(le):
+        return math.inf if le == "+Inf" else float(le)
+
+    # Bucket upper bound under which half / 99% of the transactions fall.
+    def bucket_percentile(p):
+        if transactions <= 0:
+            return None
+        for le in sorted(cumulative, key=le_key):
+            if cumulative[le] >= p / 100.0 * transactions:
+                return le
+        return "+Inf"
+
+    def delta(metric, label):
+        before, after = read_series(before_file, metric, label), read_series(after_file, metric, label)
+        return {k: after[k] - before.get(k, 0.0) for k in after}
+
+    dur_sum = delta("capacity_request_duration_seconds_sum", "request")
+    dur_count = delta("capacity_request_duration_seconds_count", "request")
+
+    def mean_ms(request):
+        n = dur_count.get(request, 0)
+        return (dur_sum.get(request, 0) / n * 1000.0) if n else None
+
+    def usage_lookups(path):
+        """Cache lookups of the claims' usage pre-check (GetCodeUsage.Query), by result."""
+        out = {"hit": 0.0, "miss": 0.0}
+        if os.path.exists(path):
+            with open(path, encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    if line.startswith("capacity_cache_lookups_total{") and 'request="GetCodeUsage.Query"' in line:
+                        result = re.search(r'result="([^"]*)"', line).group(1)
+                        out[result] = out.get(result, 0.0) + float(line.rpartition(" ")[2])
+        return out
+
+    lookups_before, lookups_after = usage_lookups(before_file), usage_lookups(after_file)
+    lookups = {k: lookups_after[k] - lookups_before.get(k, 0.0) for k in lookups_after}
+
+    return {
+        "transactions": transactions,
+        "claims": claims,
+        "mean_batch": (claims / transactions) if transactions > 0 else None,
+        "p50_bucket_le": bucket_percentile(50),
+        "p99_bucket_le": bucket_percentile(99),
+        "cumulative_buckets": {le: cumulative[le] for le in sorted(cumulative, key=le_key)},
+        "claim_pipeline_mean_ms": mean_ms("ClaimSeat.Command"),
+        "usage_precheck_mean_ms": mean_ms("GetCodeUsage.Query"),
+        "usage_precheck_cache": lookups,
+    }
+
+
+def pg_activity(path):
+    """Mean number of the API's PostgreSQL connections per (state, wait event) over build/bench's samples."""
+    if not os.path.exists(path):
+        return None
+    samples, totals = 0, {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line == "--":
+                samples += 1
+                continue
+            parts = line.split("\t")
+            if len(parts) == 3 and parts[2].isdigit():
+                key = f"{parts[0]} / {parts[1]}"
+                totals[key] = totals.get(key, 0) + int(parts[2])
+    if samples == 0:
+        return None
+    means = {k: v / samples for k, v in sorted(totals.items(), key=lambda kv: -kv[1])}
+
+    def total(pred):
+        return sum(v for k, v in means.items() if pred(*k.split(" / ", 1)))
+
+    return {
+        "samples": samples,
+        "mean_connections": means,
+        # PostgreSQL waiting for the API's next message inside a transaction or a pipelined statement.
+        "waiting_for_api": total(lambda st, w: st == "idle in transaction" or (st == "active" and w == "Client:ClientRead")),
+        # Executing, waiting for a CPU, a lock or the WAL.
+        "in_postgres": total(lambda st, w: st == "active" and w != "Client:ClientRead"),
+        "idle": total(lambda st, w: st == "idle"),
+    }
+
+
+def activity_text(a):
+    if not a:
+        return "—"
+    parts = [f"{k} {v:.1f}" for k, v in a["mean_connections"].items() if v >= 0.05][:6]
+    return (f"{a['waiting_for_api']:.1f} waiting for the API, {a['in_postgres']:.1f} working in PostgreSQL, "
+            f"{a['idle']:.1f} idle — by state / wait event: {', '.join(parts)} ({a['samples']} samples)")
+
+
+def cpu_usage(path, ok):
+    """Server process CPU and machine CPU over one run, from build/bench's two snapshots around it."""
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        lines = [line.split() for line in f if line.strip()]
+    if len(lines) < 3 or lines[0][0] != "clk_tck":
+        return None
+    tck, nproc = float(lines[0][1]), int(lines[0][3])
+    before, after = [float(x) for x in lines[1]], [float(x) for x in lines[2]]
+    wall = after[3] - before[3]
+    proc_s = (after[0] - before[0]) / tck
+    busy, total = after[1] - before[1], after[2] - before[2]
+    return {
+        "wall_s": wall,
+        "server_cores": (proc_s / wall) if wall > 0 and proc_s > 0 else None,
+        "server_cpu_ms_per_request": (proc_s * 1000.0 / ok) if ok and proc_s > 0 else None,
+        "machine_busy_cores": (busy / total * nproc) if total > 0 else None,
+        "nproc": nproc,
+    }
+
+
+def api_log_summary(path, skip_lines, windows):
+    """Warnings and errors the API logged after it was ready, grouped by level, category and exception, and
+    placed against the load runs' time windows (the console logger writes UTC HH:mm:ss.fff before each entry)."""
+    if not os.path.exists(path):
+        return None
+    entries = []
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for i, line in enumerate(f):
+            if i < skip_lines:
+                continue
+            m = re.match(r"^(?:(\d\d):(\d\d):(\d\d\.\d+) )?(warn|fail|crit): ([^\[]+)\[", line)
+            if m:
+                tod = (int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3))) if m.group(1) else None
+                entries.append({"level": m.group(4), "category": m.group(5).strip(), "exception": "", "tod": tod,
+                                "message": None})
+                continue
+            if entries and entries[-1]["message"] is None and line.strip():
+                entries[-1]["message"] = line.strip()[:200]
+            if entries and not entries[-1]["exception"]:
+                e = re.match(r"^\s+((?:[A-Za-z0-9_]+\.)+[A-Za-z0-9_]*(?:Exception|Error)\b.*)$", line)
+                if e:
+                    entries[-1]["exception"] = e.group(1)[:200]
+
+    def when(tod):
+        """Where an entry falls: during a run, at its end (last second or 5 s after: wrk closing its
+        connections with requests in flight) or outside any run."""
+        if tod is None:
+            return "unknown"
+        for name, start, end in windows:
+            s_tod, e_tod = start % 86400, end % 86400
+            if s_tod <= tod <= e_tod - 1:
+                return f"during {name}"
+            if e_tod - 1 < tod <= e_tod + 5:
+                return f"at the end of {name}"
+        return "outside the runs"
+
+    groups = {}
+    for e in entries:
+        key = (e["level"], e["category"], e["exception"] or f"(no exception) {e['message'] or ''}".strip())
+        g = groups.setdefault(key, {"count": 0, "when": {}})
+        g["count"] += 1
+        w = when(e["tod"])
+        g["when"][w] = g["when"].get(w, 0) + 1
+    return {
+        "entries": len(entries),
+        "groups": [{"level": k[0], "category": k[1], "exception": k[2], **g}
+                   for k, g in sorted(groups.items(), key=lambda kv: -kv[1]["count"])],
+    }
+
+
+def run_windows(work):
+    """(name, start, end) in epoch seconds of every wrk run against the API, from the CPU snapshot files."""
+    out = []
+    for name in sorted(os.listdir(work)):
+        if name.endswith(".cpu") and "-api" in name:
+            with open(os.path.join(work, name), encoding="utf-8") as f:
+                lines = [line.split() for line in f if line.strip()]
+            if len(lines) >= 3:
+                out.append((name[:-4], float(lines[1][3]), float(lines[2][3])))
+    return out
+
+
+# ----------------------------------------------------------------------------- wrk results
+
+
+def wrk_view(raw, success_statuses):
+    """Adds figure (successful responses per second), ok and error_count to a wrk BENCH_JSON object."""
+    r = dict(raw)
+    errors = r.get("errors", {})
+    socket_errors = sum(errors.get(k, 0) for k in ("connect", "read", "write", "timeout"))
+    if r.get("status_tracked"):
+        ok = sum(n for s, n in r["status"].items() if s in success_statuses)
+        other = sum(n for s, n in r["status"].items() if s not in success_statuses)
+    else:
+        other = errors.get("status", 0)
+        ok = r["requests"] - other
+    r["tool"] = "wrk"
+    r["ok"] = ok
+    r["figure"] = ok / r["duration_s"] if r["duration_s"] else 0.0
+    r["error_count"] = other + socket_errors
+    return r
+
+
+def error_text(r):
+    if r is None:
+        return "—"
+    if r.get("tool") == "pgbench":
+        n = r["errors"].get("failed_transactions", 0)
+        return "0" if n == 0 else f"{n:,} failed"
+    parts = []
+    if r.get("status_tracked"):
+        for s, n in sorted(r["status"].items()):
+            if s not in ("200", "201"):
+                parts.append(f"{n:,}×{s}")
+    elif r["errors"].get("status", 0):
+        parts.append(f"{r['errors']['status']:,}×status≥400")
+    for k in ("connect", "read", "write", "timeout"):
+        if r["errors"].get(k, 0):
+            parts.append(f"{r['errors'][k]:,} {k}")
+    return ", ".join(parts) if parts else "0"
+
+
+# ----------------------------------------------------------------------------- the report
+
+
+def env(name, default=""):
+    return os.environ.get(name, default)
+
+
+def load_run_env(work):
+    """BENCH_* settings saved by build/bench in WORK/run.env (so a kept run can be re-reported)."""
+    path = os.path.join(work, "run.env")
+    if not os.path.exists(path):
+        return
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            key, sep, value = line.rstrip("\n").partition("=")
+            if sep and key.startswith("BENCH_"):
+                os.environ.setdefault(key, value)
+
+
+def build_report(work):
+    load_run_env(work)
+    def runs(name, success):
+        path = os.path.join(work, f"{name}.json")
+        if not os.path.exists(path):
+            return None
+        raw = load(path)
+        r = raw if raw.get("tool") == "pgbench" else wrk_view(raw, success)
+        r["cpu"] = cpu_usage(os.path.join(work, f"{name}.cpu"), r["ok"])
+        return r
+
+    pool = int(env("BENCH_POOL", "64"))
+    pg_clients = sorted({pool, 8, 64})
+
+    get_api = runs("get-api", {"200"})
+    get_bare = runs("get-bare", {"200"})
+    hot_api = runs("hot-api", {"201"})
+    spread_api = runs("spread-api", {"201"})
+    full_api = runs("full-api", {"201"})
+    warm = {n: runs(f"{n}-warmup", {"201"}) for n in ("hot-api", "spread-api")}
+    pg = {
+        s: {c: runs(f"pgbench-{s}-c{c}", set()) for c in pg_clients}
+        for s in ("hot", "spread")
+    }
+    correctness = load(os.path.join(work, "correctness.json"))
+    creation = load(os.path.join(work, "create.json")) if os.path.exists(os.path.join(work, "create.json")) else None
+    batches = {
+        s: metrics_delta(os.path.join(work, f"metrics-{s}-before.txt"), os.path.join(work, f"metrics-{s}-after.txt"))
+        for s in ("hot", "spread")
+    }
+    for s in ("hot", "spread"):
+        batches[s]["postgres_activity"] = pg_activity(os.path.join(work, f"pg-activity-{s}-api.tsv"))
+    try:
+        with open(os.path.join(work, "api-log-start"), encoding="utf-8") as f:
+            skip = int(f.read().strip() or 0)
+    except (OSError, ValueError):
+        skip = 0
+    api_log = api_log_summary(os.path.join(work, "api.log"), skip, run_windows(work))
+
+    def best(scenario):
+        cands = [(c, r) for c, r in pg[scenario].items() if c in (8, 64) and r is not None]
+        if not cands:
+            return None, None
+        return max(cands, key=lambda cr: cr[1]["figure"])
+
+    def ratio(a, b):
+        if a is None or b is None or not b["figure"]:
+            return None
+        return a["figure"] / b["figure"]
+
+    # ---- correctness verdicts
+    c = correctness
+    mismatches = c["mismatched_codes"]
+    oversold = c["oversold_codes"]
+    full_seats = c["full"]["max_usage_count"]
+    full_201 = full_api["ok"] if full_api else None
+    full_503 = int(full_api["status"].get("503", 0)) if full_api else None
+    correctness_ok = (
+        mismatches == 0
+        and oversold == 0
+        and c["full"]["usage_count"] == full_seats
+        and full_201 == full_seats
+    )
+
+    def claims_seen(name):
+        total = 0
+        for r in (warm.get(name), hot_api if name == "hot-api" else spread_api):
+            if r is not None:
+                total += int(r["status"].get("201", 0))
+        return total
+
+    hot_seen = claims_seen("hot-api")
+    spread_seen = claims_seen("spread-api")
+
+    # ---- targets
+    scenarios = []
+
+    def verdict(checks):
+        return all(ok for ok, _ in checks), ", ".join(text for _, text in checks)
+
+    def check(ok, measured, goal):
+        return (bool(ok), f"{measured} {'✓' if ok else '✗'} {goal}")
+
+    r_get = ratio(get_api, get_bare)
+    get_p99 = get_api and get_api["latency_ms"]["p99"]
+    get_checks = [
+        check(r_get is not None and r_get >= 0.6, fmt_ratio(r_get), "≥ 0.6×"),
+        check(get_p99 is not None and get_p99 < 5, f"p99 {fmt_ms(get_p99)} ms", "< 5 ms"),
+    ]
+    scenarios.append({
+        "id": "cached-get",
+        "name": "cached GET /api/access-codes/{code}",
+        "connections": get_api and int(env("BENCH_GET_CONNS", "64")),
+        "api": get_api,
+        "reference_name": "bare Kestrel, same JSON",
+        "reference": get_bare,
+        "ratio": r_get,
+        "targets": get_checks,
+    })
+
+    for sid, label, api, target, conns_env in (
+        ("hot", "hot-code claims (1 code)", hot_api, 3.0, "BENCH_HOT_CONNS"),
+        ("spread", "spread claims (5,000 codes)", spread_api, 0.8, "BENCH_SPREAD_CONNS"),
+    ):
+        ref = pg[sid][pool]
+        r = ratio(api, ref)
+        checks = [check(r is not None and r >= target, fmt_ratio(r), f"≥ {target:g}×")]
+        if sid == "hot":
+            p99 = api and api["latency_ms"]["p99"]
+            checks.append(check(p99 is not None and p99 < 100, f"p99 {fmt_ms(p99)} ms", "< 100 ms"))
+            sound = oversold == 0 and mismatches == 0
+            checks.append(check(sound, "oversell 0" if sound else "OVERSOLD", "= 0" if sound else "≠ 0"))
+        conns = int(env(conns_env, "0"))
+        what = "1-row" if sid == "hot" else "5,000-row"
+        scenarios.append({
+            "id": f"{sid}-claims",
+            "name": f"{label}, {conns} clients",
+            "connections": conns,
+            "api": api,
+            "reference_name": f"pgbench {what} UPDATE, -c {pool} (= API pool)",
+            "reference": ref,
+            "ratio": r,
+            "targets": checks,
+        })
+        bc, br = best(sid)
+        rb = ratio(api, br)
+        scenarios.append({
+            "id": f"{sid}-claims-vs-best",
+            "name": f"{label} vs best pgbench",
+            "connections": conns,
+            "api": api,
+            "reference_name": f"pgbench {what} UPDATE, best of -c 8 / -c 64 (-c {bc})",
+            "reference": br,
+            "ratio": rb,
+            "targets": [check(rb is not None and rb >= target, fmt_ratio(rb), f"≥ {target:g}×")],
+        })
+
+    for s in scenarios:
+        s["target_met"], s["target_text"] = verdict(s["targets"])
+
+    # ---- results.json
+    results = {
+        "run": {
+            "date": env("BENCH_DATE"),
+            "quick": env("BENCH_QUICK") == "1",
+            "command": env("BENCH_COMMAND"),
+            "git": env("BENCH_GIT"),
+            "duration_s": int(env("BENCH_DURATION", "0")),
+            "warmup_s": int(env("BENCH_WARMUP", "0")),
+            "elapsed_s": int(env("BENCH_ELAPSED", "0")),
+            "api_pool": pool,
+        },
+        "machine": {
+            "nproc": env("BENCH_NPROC"),
+            "cpu": env("BENCH_CPU"),
+            "memory": env("BENCH_MEM"),
+            "postgres": env("BENCH_PG_VERSION"),
+            "dotnet": env("BENCH_DOTNET"),
+            "wrk": env("BENCH_WRK"),
+            "load_before": env("BENCH_LOAD_BEFORE"),
+            "load_after": env("BENCH_LOAD_AFTER"),
+        },
+        "scenarios": [
+            {k: v for k, v in s.items() if k not in ("targets",)} | {"targets": [t for _, t in s["targets"]]}
+            for s in scenarios
+        ],
+        "raw": {
+            "get-api": get_api,
+            "get-bare": get_bare,
+            "hot-api-warmup": warm["hot-api"],
+            "hot-api": hot_api,
+            "spread-api-warmup": warm["spread-api"],
+            "spread-api": spread_api,
+            "full-api": full_api,
+            **{f"pgbench-{s}-c{cl}": pg[s][cl] for s in pg for cl in pg[s]},
+        },
+        "claim_batches": batches,
+        "api_log": api_log,
+        "code_creation": creation,
+        "correctness": {
+            **correctness,
+            "passed": correctness_ok,
+            "hot_201_seen_by_wrk": hot_seen,
+            "spread_201_seen_by_wrk": spread_seen,
+            "full_201_seen_by_wrk": full_201,
+            "full_503_seen_by_wrk": full_503,
+        },
+    }
+    docs = env("BENCH_DOCS")
+    out_dir = os.path.join(docs, "benchmarks")
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "results.json"), "w", encoding="utf-8") as f:
+        json.dump(results, f, indent=2, sort_keys=False)
+        f.write("\n")
+
+    # ---- chart
+    gc, hc, sc = env("BENCH_GET_CONNS"), env("BENCH_HOT_CONNS"), env("BENCH_SPREAD_CONNS")
+    series = [
+        (f"cached GET, API ({gc} conn.)", get_api),
+        (f"bare Kestrel ({gc} conn.)", get_bare),
+        (f"hot claims, API ({hc} conn.)", hot_api),
+        *[(f"pgbench 1 row -c {cl}", pg["hot"][cl]) for cl in pg_clients],
+        (f"spread claims, API ({sc} conn.)", spread_api),
+        *[(f"pgbench 5k rows -c {cl}", pg["spread"][cl]) for cl in pg_clients],
+    ]
+    present = [(n, r) for n, r in series if r is not None]
+    # Lines between the three groups: cached GET | hot claims | spread claims.
+    group_ends = [2, 3 + len(pg_clients)]
+    separators = [sum(1 for n, r in series[:end] if r is not None) - 0.5 for end in group_ends]
+    chart_ok = draw_chart(os.path.join(out_dir, "latency.png"), present, results["run"], separators)
+
+    # ---- markdown
+    table = main_table(scenarios)
+    md = markdown(results, scenarios, table, series, batches, correctness_ok, chart_ok, creation)
+    with open(os.path.join(docs, "benchmarks.md"), "w", encoding="utf-8") as f:
+        f.write(md)
+
+    print(table)
+    print()
+    print(f"correctness: {'PASSED' if correctness_ok else 'FAILED'} — {mismatches} code(s) with usage ≠ open sessions, "
+          f"{oversold} over capacity; full code {c['full']['usage_count']}/{full_seats} seats, {full_201} × 201 seen")
+    return 0 if correctness_ok else 4
+
+
+def main_table(scenarios):
+    lines = [
+        "| scenario | figure (req/s) | reference | reference figure | ratio | p50 ms | p95 ms | p99 ms | errors | target met? |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for s in scenarios:
+        a, r = s["api"], s["reference"]
+        lat = a["latency_ms"] if a else {}
+        mark = "yes" if s["target_met"] else "**no**"
+        lines.append(
+            f"| {s['name']} | {fmt_int(a and a['figure'])} | {s['reference_name']} | {fmt_int(r and r['figure'])} | "
+            f"{fmt_ratio(s['ratio'])} | {fmt_ms(lat.get('p50'))} | {fmt_ms(lat.get('p95'))} | {fmt_ms(lat.get('p99'))} | "
+            f"{error_text(a)} | {mark} ({s['target_text']}) |"
+        )
+    return "\n".join(lines)
+
+
+def markdown(results, scenarios, table, series, batches, correctness_ok, chart_ok, creation):
+    run, m, c = results["run"], results["machine"], results["correctness"]
+    quick = run["quick"]
+    out = []
+    out.append("# Benchmarks\n")
+    out.append("<!-- Generated by build/bench: every run overwrites this file, results.json and latency.png. -->\n")
+    if quick:
+        out.append(
+            "> **Quick run** (`build/bench --quick`): short durations, for checking that the benchmark works. "
+            "Run `build/bench` for the figures worth quoting.\n"
+        )
+    out.append(
+        "Each scenario runs beside its physical reference **on the same machine in the same run**, so the ratios hold "
+        "even where the absolute figures move with the machine. Load is loopback only and bounded in time.\n"
+    )
+    out.append("| | |\n|---|---|")
+    out.append(f"| date | {run['date']} |")
+    out.append(f"| command | `{run['command']}` ({'quick' if quick else 'full'} run, {run['duration_s']} s per measured run, {run['warmup_s']} s warm-up before each API and bare-Kestrel run) |")
+    out.append(f"| commit | {run['git']} |")
+    out.append(f"| machine | {m['nproc']} cores ({m['cpu']}), {m['memory']} memory |")
+    out.append(f"| load average (1/5/15 min) | before {m['load_before']}; after {m['load_after']} |")
+    out.append(f"| software | PostgreSQL {m['postgres']}, .NET {m['dotnet']}, {m['wrk']} |")
+    out.append(f"| API | Release build, Production, `Maximum Pool Size={run['api_pool']}`, Redis L2 + backplane, logging at Warning |")
+    out.append(f"| wall time of the run | {run['elapsed_s']} s (build, services, data, every scenario; stopping the API and the services afterwards not counted) |")
+    out.append("")
+    try:
+        load1, nproc = float(m["load_before"].split()[0]), int(m["nproc"])
+    except (ValueError, IndexError):
+        load1, nproc = 0.0, 0
+    if nproc and load1 > nproc:
+        out.append(
+            f"> **The machine was busy**: load average {load1:.1f} on {nproc} cores when the run started — other "
+            "processes competed with the benchmark for the CPU (see *machine busy* below). Tail latencies suffer most; "
+            "the API and its reference met the same kind of load, but not the same instants of it.\n"
+        )
+    out.append("## Results\n")
+    out.append(table)
+    out.append("")
+    out.append(
+        "*Figure* is successful responses per second (200 for reads, 201 for claims), measured by wrk; a pgbench "
+        "figure is its committed transactions per second (`tps`, without connection time). Percentiles are the API's "
+        "(wrk's latency histogram); the references' own are below. *Errors* are non-success statuses and socket errors "
+        "(`timeout` = no answer within wrk's 5 s).\n"
+    )
+    if chart_ok:
+        out.append("![Latency percentiles per scenario and reference](benchmarks/latency.png)\n")
+    out.append("### Every measured run\n")
+    out.append("| run | tool | connections | figure (req/s) | requests | p50 ms | p95 ms | p99 ms | max ms | errors | "
+               "server CPU (cores) | server CPU per request | machine busy (cores) |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
+    for name, r in series:
+        if r is None:
+            continue
+        lat = r["latency_ms"]
+        cn = r.get("clients") or (re.search(r"\((\d+) conn", name) or [None, ""])[1]
+        out.append(
+            f"| {name} | {r['tool']} | {cn} | {fmt_int(r['figure'])} | {fmt_int(r['requests'])} | {fmt_ms(lat['p50'])} | "
+            f"{fmt_ms(lat['p95'])} | {fmt_ms(lat['p99'])} | {fmt_ms(lat['max'])} | {error_text(r)} | {cpu_cells(r)} |"
+        )
+    out.append("")
+    out.append(
+        "*Server CPU* is the API's (or the bare app's) process, user + system time over the run; PostgreSQL's backends "
+        "are not counted, so pgbench rows show only *machine busy*: every process on the machine (wrk or pgbench, "
+        "PostgreSQL, Redis, and whatever else runs there), in cores of the machine's "
+        f"{m['nproc']}.\n"
+    )
+
+    out.append("## Correctness pass\n")
+    out.append(
+        "After the load, one SQL query over every code of the bench database compares each code's `usage_count` with "
+        "its open sessions (`ended_at IS NULL`) and with `max_usage_count`; then a code of "
+        f"{c['full']['max_usage_count']:,} seats is claimed by {env('BENCH_HOT_CONNS')} clients for "
+        f"{env('BENCH_FULL_SECONDS')} s: exactly that many 201s, the rest 409.\n"
+    )
+    out.append(f"**{'PASSED' if correctness_ok else 'FAILED'}**\n")
+    out.append("| check | value |\n|---|---|")
+    out.append(f"| codes checked | {c['codes']:,} |")
+    out.append(f"| codes whose usage_count ≠ open sessions | {c['mismatched_codes']} |")
+    out.append(f"| codes over capacity (usage_count > max_usage_count) | {c['oversold_codes']} |")
+    out.append(f"| total usage_count / open sessions / all sessions | {c['total_usage']:,} / {c['open_sessions']:,} / {c['all_sessions']:,} |")
+    out.append(f"| hot code: usage_count vs 201s seen by wrk (warm-up + run) | {c['hot']['usage_count']:,} vs {c['hot_201_seen_by_wrk']:,} (difference {c['hot']['usage_count'] - c['hot_201_seen_by_wrk']:,}) |")
+    out.append(f"| spread codes: usage_count vs 201s seen by wrk (warm-up + run) | {c['spread']['usage_count']:,} vs {c['spread_201_seen_by_wrk']:,} (difference {c['spread']['usage_count'] - c['spread_201_seen_by_wrk']:,}) |")
+    full_api = results["raw"]["full-api"]
+    full_statuses = ", ".join(f"{n:,}×{s}" for s, n in sorted((full_api or {}).get("status", {}).items()))
+    out.append(f"| full code: usage_count / seats; statuses seen by wrk | {c['full']['usage_count']:,} / {c['full']['max_usage_count']:,}; {full_statuses} |")
+    out.append("")
+    out.append(
+        "A difference between `usage_count` and the 201s wrk counted is not a lost seat: the database is the record "
+        "(every granted seat is an open session, checked above). wrk stops reading at the end of its duration and "
+        "counts nothing that arrives after that (and nothing slower than its 5 s timeout), while claims that had already "
+        "joined a claim transaction are committed and answered to a closed connection; those sessions are real and "
+        "would be ended by idle-session cleanup.\n"
+    )
+
+    out.extend(api_log_section(results.get("api_log")))
+    out.append("## What bounds the claim figures\n")
+    out.append(
+        "From the API's own `/metrics`, scraped before and after each measured claim run: claims per claim transaction "
+        "(`capacity_claim_batch_size`), the mean time a claim spends in the API's pipeline "
+        "(`capacity_request_duration_seconds`, from the mediator's first behavior to the answer; wrk's latency adds "
+        "Kestrel and waiting for a CPU) and the cache of the claims' usage pre-check.\n"
+    )
+    out.append("| scenario | claim transactions | claims | claims per transaction (mean) | half of the transactions ≤ | 99 % ≤ | "
+               "mean time in the pipeline per claim | wrk's mean latency | usage pre-check cache hits |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    raw = results["raw"]
+    for sid, label, api in (("hot", "hot-code claims", raw["hot-api"]), ("spread", "spread claims", raw["spread-api"])):
+        b = batches[sid]
+        mean = "—" if b["mean_batch"] is None else f"{b['mean_batch']:.1f}"
+        lk = b["usage_precheck_cache"]
+        looked = lk.get("hit", 0) + lk.get("miss", 0)
+        hits = f"{lk.get('hit', 0) / looked * 100:.0f} % of {looked:,.0f}" if looked else "—"
+        pipe = "—" if b["claim_pipeline_mean_ms"] is None else f"{fmt_ms(b['claim_pipeline_mean_ms'])} ms"
+        wrk_mean = "—" if not api else f"{fmt_ms(api['latency_ms']['mean'])} ms"
+        out.append(f"| {label} | {fmt_int(b['transactions'])} | {fmt_int(b['claims'])} | {mean} | {b['p50_bucket_le'] or '—'} | "
+                   f"{b['p99_bucket_le'] or '—'} | {pipe} | {wrk_mean} | {hits} |")
+    out.append("")
+    out.append(
+        "What the API's PostgreSQL connections were doing during each measured claim run (`pg_stat_activity`, once a "
+        "second; mean connections per state and wait event; *waiting for the API* = `idle in transaction`, or `active` "
+        "waiting in `ClientRead`; *working* = `active` executing, waiting for a CPU (`none`), a lock or the WAL):\n"
+    )
+    out.append("| scenario | API connections to PostgreSQL |")
+    out.append("|---|---|")
+    for sid, label in (("hot", "hot-code claims"), ("spread", "spread claims")):
+        out.append(f"| {label} | {activity_text(batches[sid].get('postgres_activity'))} |")
+    out.append("")
+    out.extend(observations(results, scenarios, batches))
+    out.append("")
+
+    out.append("## How it is measured\n")
+    out.append(
+        f"""- `build/bench` builds the API and the bare Kestrel reference (`build/bench.d/BareKestrel`) in Release, starts
+  PostgreSQL and Redis of its own (`build/services start --instance bench`: 127.0.0.1:54349 and :63819, data in
+  `.data/bench-*`, never the test data), recreates the databases `capacity_bench` (the API's) and `capacity_ref`
+  (pgbench's), starts the API on 127.0.0.1:5085 and waits for `/health/ready`.
+- Data: `BENCH-GET` (read only), `BENCH-HOT` (1,000,000 seats) and `BENCH-FULL` ({c['full']['max_usage_count']:,} seats)
+  through the admin API; `SPREAD-0001` … `SPREAD-5000` (1,000,000 seats each){creation_text(creation)}.
+- **cached GET**: wrk `-t2 -c {env('BENCH_GET_CONNS')}` on `GET /api/access-codes/BENCH-GET`, then the same on the bare
+  Kestrel app (127.0.0.1:5090), which answers the exact bytes the API answered (captured first) with nothing else
+  in its pipeline.
+- **hot-code claims**: wrk `-c {env('BENCH_HOT_CONNS')}` POSTing `{{"code":"BENCH-HOT"}}` to `/api/auth/code-login`; reference:
+  pgbench `UPDATE bench_rows SET usage_count = usage_count + 1 WHERE id = :id` on one row.
+- **spread claims**: wrk `-c {env('BENCH_SPREAD_CONNS')}`, each request a code drawn at random of the 5,000; reference: the same
+  UPDATE on a row drawn at random of 5,000 (`\\set id random(1, 5000)`).
+- pgbench runs against the same server with the same settings, `-n -M prepared -j 2 -T {run['duration_s']}`, with `-c` equal to
+  the API's maximum pool size ({run['api_pool']}) and, as the second reference, the best of `-c 8` and `-c 64`.
+  Its percentiles come from its per-transaction log (`-l`).
+- wrk: `-t2 --timeout 5s --latency -d {run['duration_s']}s`, Lua scripts in `build/bench.d/lua` (one JSON line per run, status
+  counts gathered from every thread). Each API and bare-Kestrel run follows a {run['warmup_s']} s warm-up run that is not
+  reported (JIT, connection pools).
+- The load generator, the API, PostgreSQL and Redis share the machine's {m['nproc']} cores, as do other processes
+  (see the load average): absolute figures move from run to run; the ratios are the point.
+- Raw figures: [`benchmarks/results.json`](benchmarks/results.json).
+"""
+    )
+    return "\n".join(out) + "\n"
+
+
+def observations(results, scenarios, batches):
+    """A few sentences read off this run's figures (not a substitute for looking at them)."""
+    raw = results["raw"]
+    pool = results["run"]["api_pool"]
+    out = []
+    hot, b = raw["hot-api"], batches["hot"]
+    ref = raw.get(f"pgbench-hot-c{pool}")
+    if hot and ref and b["transactions"]:
+        secs = hot["duration_s"] or 1
+        out.append(
+            f"- **Hot code.** {hot['figure']:,.0f} claims/s came from {b['transactions'] / secs:,.0f} claim transactions/s "
+            f"(mean {b['mean_batch']:.0f} claims each; {single_share(b)} of the transactions carried a single claim): "
+            "claims of one code queue in the API behind the code's one transaction in flight and the next transaction "
+            "takes all that are waiting. pgbench's single-row UPDATE commits "
+            f"{ref['figure']:,.0f} transactions/s at -c {pool}: every UPDATE waits for the row lock, which its "
+            "predecessor holds until its commit's WAL flush, so one row gets one flush per seat; the API gets one flush "
+            "per batch. The hot figure is then bounded by the CPU the API, wrk and PostgreSQL share (HTTP, JSON, the "
+            "k-row INSERT of sessions), not by the row."
+            + activity_sentence(b.get("postgres_activity"))
+            + claim_cpu_sentence(hot)
+        )
+    spread, bs = raw["spread-api"], batches["spread"]
+    sref = raw.get(f"pgbench-spread-c{pool}")
+    if spread and sref and bs["transactions"]:
+        lk = bs["usage_precheck_cache"]
+        looked = lk.get("hit", 0) + lk.get("miss", 0)
+        miss = f"{lk.get('miss', 0) / looked * 100:.0f} %" if looked else "—"
+        out.append(
+            f"- **Spread codes.** Claims rarely meet on a code (mean {bs['mean_batch']:.2f} claims per transaction), so each "
+            f"claim is its own transaction — lock the code row, UPDATE, INSERT the session, commit — plus the usage "
+            f"pre-check (a cache read, a miss {miss} of the time — the code was never read before or the previous "
+            f"grant on it invalidated the entry — then a query) and the cache invalidation through Redis. pgbench sends one prepared UPDATE per "
+            f"transaction ({sref['figure']:,.0f}/s). With {pool} pooled connections, the API's throughput is at most "
+            f"{pool} ÷ the time a claim holds a connection."
+            + activity_sentence(bs.get("postgres_activity"))
+            + claim_cpu_sentence(spread)
+        )
+    get_api, get_bare = raw["get-api"], raw["get-bare"]
+    if get_api and get_bare:
+        out.append(
+            f"- **Cached GET.** The bare app writes a fixed byte array; the API runs routing, Carter, the mediator "
+            f"pipeline (timing, validation, caching behaviors), a FusionCache L1 hit and JSON serialization per request: "
+            f"{get_api['figure']:,.0f} vs {get_bare['figure']:,.0f} req/s. At 64 connections on {results['machine']['nproc']} "
+            "cores, wrk needs about one core of its own, so both share the other with the server."
+            + cpu_sentence(get_api, get_bare)
+        )
+    return out
+
+
+def activity_sentence(a):
+    if not a:
+        return ""
+    wait, work = a["waiting_for_api"], a["in_postgres"]
+    if wait >= 1 and wait >= 2 * work:
+        side = "so most of a claim transaction's time goes on the API's side of its round trips (its share of the CPU), not into PostgreSQL's locks or WAL"
+    elif work >= 1 and work >= 2 * wait:
+        side = "so PostgreSQL is the busier side"
+    elif wait + work < 2:
+        side = ("so PostgreSQL was rarely the one being waited for: the claims spend their time in the API "
+                "(HTTP, queueing behind the code's transaction, waiting for a CPU)")
+    else:
+        side = "neither side dominates"
+    return (f" Sampled during the run, the API's PostgreSQL connections were on average {wait:.1f} waiting for the API "
+            f"inside a transaction and {work:.1f} working in PostgreSQL, {side}.")
+
+
+def cpu_sentence(api, ref):
+    a, b = (api or {}).get("cpu") or {}, (ref or {}).get("cpu") or {}
+    if not a.get("server_cpu_ms_per_request") or not b.get("server_cpu_ms_per_request"):
+        return ""
+    return (f" Per request the API process used {a['server_cpu_ms_per_request'] * 1000:.0f} µs of CPU and the bare app "
+            f"{b['server_cpu_ms_per_request'] * 1000:.0f} µs ({a['server_cpu_ms_per_request'] / b['server_cpu_ms_per_request']:.1f}×), "
+            f"with {a['server_cores']:.2f} and {b['server_cores']:.2f} cores busy.")
+
+
+def claim_cpu_sentence(api):
+    c = (api or {}).get("cpu") or {}
+    if not c.get("server_cpu_ms_per_request"):
+        return ""
+    text = (f" The API process used {c['server_cores']:.2f} cores, {c['server_cpu_ms_per_request']:.2f} ms of CPU per "
+            f"granted claim, with {c['machine_busy_cores']:.2f} of the machine's {c['nproc']} cores busy in all")
+    if c["server_cores"] < 0.8 and c["machine_busy_cores"] >= 0.95 * c["nproc"]:
+        text += (": the machine was saturated while the API itself used less than a core, so between round trips its "
+                 "continuations (and PostgreSQL's and Redis's processes) wait for a CPU; the number of sequential round "
+                 "trips per claim sets the pace more than the CPU a claim costs")
+    return text + "."
+
+
+def single_share(b):
+    ones = b["cumulative_buckets"].get("1", 0)
+    return f"{ones / b['transactions'] * 100:.0f} %" if b["transactions"] else "—"
+
+
+def cpu_cells(r):
+    c = r.get("cpu") or {}
+    cores = "—" if c.get("server_cores") is None else f"{c['server_cores']:.2f}"
+    per = "—" if c.get("server_cpu_ms_per_request") is None else f"{c['server_cpu_ms_per_request']:.3f} ms"
+    busy = "—" if c.get("machine_busy_cores") is None else f"{c['machine_busy_cores']:.2f}"
+    return f"{cores} | {per} | {busy}"
+
+
+def api_log_section(log):
+    out = ["## What the API logged\n"]
+    if not log:
+        return out + ["The API's log was not found.\n"]
+    if log["entries"] == 0:
+        return out + ["No warning or error from the moment the API was ready to the end of the run.\n"]
+    out.append(
+        f"{log['entries']:,} warning or error entries from the moment the API was ready to the end of the run "
+        "(console log at Warning), placed against the wrk runs against the API (`-warmup` = the unreported warm-up "
+        "run; `full-api` = the full-code check): *at the end of* a run = in its last second or the 5 s after it, when "
+        "wrk closes its connections with requests still in flight (the requests are aborted).\n"
+    )
+    out.append("| level | category | exception (or message) | entries | when |")
+    out.append("|---|---|---|---:|---|")
+    for g in log["groups"][:10]:
+        when = ", ".join(f"{n:,} {w}" for w, n in sorted(g["when"].items(), key=lambda kv: -kv[1]))
+        exc = g["exception"].replace("|", "\\|") or "—"
+        out.append(f"| {g['level']} | {g['category']} | {exc} | {g['count']:,} | {when} |")
+    if len(log["groups"]) > 10:
+        out.append(f"| … | {len(log['groups']) - 10} more kinds in results.json | | | |")
+    out.append("")
+    return out
+
+
+def creation_text(creation):
+    if not creation:
+        return ""
+    return (f"; the {creation['codes']:,} spread codes go in with {creation['method']} ({creation['seconds']:.2f} s), "
+            "the same rows the admin API writes, because creating them through the API takes a tenth of a quick run")
+
+
+def draw_chart(png, series, run, separators=()):
+    """Grouped bars of p50/p95/p99 per run (log scale) with gnuplot; False when gnuplot is missing or fails."""
+    gnuplot = shutil.which("gnuplot")
+    if not gnuplot:
+        print("report: gnuplot not found, no chart", file=sys.stderr)
+        return False
+    rows, lows = [], []
+    for name, r in series:
+        lat = r["latency_ms"]
+        vals = [max(lat.get(k) or 0.0, 0.001) for k in ("p50", "p95", "p99")]
+        lows.append(vals[0])
+        label = name.replace('"', "'")
+        rows.append(f'"{label}" ' + " ".join(f"{v:.4f}" for v in vals))
+    bottom = 10 ** math.floor(math.log10(min(lows) / 2)) if lows else 0.1
+    n = len(rows)
+    separator_lines = "".join(
+        f"set arrow from {x}, graph 0 to {x}, graph 1 nohead lw 1 lc rgb '#999999' back\n" for x in separators)
+    title = "Latency percentiles per scenario and reference" + (" (quick run)" if run["quick"] else "")
+    script = f"""
+set terminal pngcairo size 1200,660 enhanced font 'DejaVu Sans,11'
+set output '{png}'
+set title "{title}\\n{{/=10 dashed lines: the p99 targets, 5 ms (cached GET at 64 connections) and 100 ms (claims, 400 clients on one code)}}" font 'DejaVu Sans,14'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set logscale y 10
+set yrange [{bottom}:*]
+set xrange [-0.6:{n - 0.4}]
+set ylabel 'latency (ms, log scale)'
+set format y '%g'
+set grid ytics mytics lc rgb '#e4e4e4'
+set key at screen 0.5, screen 0.865 center center horizontal font 'DejaVu Sans,10'
+set tmargin 6
+set xtics rotate by 20 right scale 0 font 'DejaVu Sans,10'
+set bmargin 7
+set lmargin 16
+set arrow from graph 0, first 5 to graph 1, first 5 nohead dt 2 lw 1.5 lc rgb '#555555' front
+set arrow from graph 0, first 100 to graph 1, first 100 nohead dt 2 lw 1.5 lc rgb '#555555' front
+{separator_lines}$DATA << EOD
+{chr(10).join(rows)}
+EOD
+plot $DATA using 2:xtic(1) title 'p50' lc rgb '#4c78a8', \\
+     '' using 3 title 'p95' lc rgb '#f58518', \\
+     '' using 4 title 'p99' lc rgb '#e45756'
+"""
+    with tempfile.NamedTemporaryFile("w", suffix=".gp", delete=False, encoding="utf-8") as f:
+        f.write(script)
+        gp = f.name
+    try:
+        subprocess.run([gnuplot, gp], check=True, timeout=60)
+        return True
+    except (subprocess.SubprocessError, OSError) as e:
+        print(f"report: gnuplot failed: {e}", file=sys.stderr)
+        return False
+    finally:
+        os.unlink(gp)
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[1] == "pgbench" and len(argv) == 5:
+        print(json.dumps(pgbench_summary(argv[2], argv[3], int(argv[4]))))
+        return 0
+    if len(argv) >= 2 and argv[1] == "metrics" and len(argv) == 4:
+        print(json.dumps(metrics_delta(argv[2], argv[3])))
+        return 0
+    if len(argv) == 3 and argv[1] == "report":
+        return build_report(argv[2])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
