@@ -1,4 +1,5 @@
 using Capacity.Application.Common.Behaviors;
+using Capacity.Application.Common.Caching;
 using Capacity.Application.Common.Metrics;
 using Capacity.Application.Common.Resilience;
 using Capacity.Application.Performance;
@@ -41,6 +42,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddSingleton<DatabaseCircuitBreaker>();
         services.AddSingleton<OperationMonitor>();
+        services.AddSingleton<TagInvalidator>();
         services.AddOptions<PerformanceOptions>()
             .Bind(configuration.GetSection(PerformanceOptions.Section))
             .ValidateDataAnnotations()

@@ -1,3 +1,4 @@
+using Capacity.Application.Common.Caching;
 using Capacity.Application.Common.Messaging;
 using Capacity.Application.Common.Metrics;
 using Capacity.Domain.Common;
@@ -13,7 +14,7 @@ namespace Capacity.Application.Common.Behaviors;
 /// It sits outside the circuit breaker: a fresh hit never asks the breaker, and an open breaker makes
 /// the factory fail so that fail-safe serves the last value.
 /// </summary>
-public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, OperationMonitor monitor)
+public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, TagInvalidator invalidator, OperationMonitor monitor)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -54,7 +55,7 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, Ope
         {
             foreach (var tag in invalidates.CacheTagsToInvalidate(result))
             {
-                await cache.RemoveByTagAsync(tag, token: cancellationToken);
+                await invalidator.InvalidateAsync(tag);
             }
         }
 

@@ -1,3 +1,4 @@
+using Capacity.Application.Common.Caching;
 using Capacity.Application.Common.Metrics;
 using Capacity.Application.Common.Behaviors;
 using Capacity.Application.Common.Messaging;
@@ -30,8 +31,8 @@ public sealed class CachingBehaviorTests : IDisposable
 
     public CachingBehaviorTests()
     {
-        _lookups = new(_cache, new OperationMonitor());
-        _changes = new(_cache, new OperationMonitor());
+        _lookups = new(_cache, new TagInvalidator(_cache), new OperationMonitor());
+        _changes = new(_cache, new TagInvalidator(_cache), new OperationMonitor());
     }
 
     public void Dispose() => _cache.Dispose();
