@@ -30,9 +30,22 @@ public static class DependencyInjection
                 "ConnectionStrings:Postgres is not set (environment variable ConnectionStrings__Postgres).");
         }
 
-        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(postgres)
-            .UseLoggerFactory(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())
-            .Build());
+        services.AddSingleton(sp =>
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(postgres);
+
+            // The claim statement is large: prepared once per connection, PostgreSQL stops parsing and planning
+            // it on every claim. A connection string that sets Max Auto Prepare (e.g. 0 behind an old PgBouncer)
+            // keeps its own value.
+            if (!postgres.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            {
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            }
+
+            return dataSource
+                .UseLoggerFactory(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())
+                .Build();
+        });
         // A pooled context factory, not a scoped context: stores rent a context per call, so nothing that
         // outlives a request (a cache refresh finishing in the background) holds a context another request uses.
         services.AddPooledDbContextFactory<CapacityDbContext>((sp, options) =>

@@ -17,188 +17,125 @@ internal interface IClaimBatchWriter
 }
 
 /// <summary>
-/// One claim transaction for a batch of claims of ONE code: locks the code row once, grants
+/// One claim transaction for a batch of claims of ONE code, in one statement: locks the code row once, grants
 /// <c>k = min(new claims, free seats)</c> with one UPDATE and inserts the k sessions with one INSERT.
 /// The table's check constraint refuses any usage_count above max_usage_count, whatever the caller does.
 /// </summary>
 internal sealed class ClaimBatchWriter(NpgsqlDataSource database, TimeProvider clock) : IClaimBatchWriter
 {
-    public async Task<Result<SeatGrant>[]?> TryGrantAsync(
-        string code, IReadOnlyList<string?> clientRefs, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        CodeRow? locked;
-        try
-        {
-            locked = await LockCodeAsync(connection, transaction, code, cancellationToken);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
-        {
-            // 55P03 aborted the transaction; disposing rolls it back.
-            return null;
-        }
-
-        if (locked is not { } row)
-        {
-            return Fill(clientRefs.Count, AccessCodeErrors.NotFound(code));
-        }
-
-        if (!row.IsActive)
-        {
-            return Fill(clientRefs.Count, AccessCodeErrors.Inactive(code));
-        }
-
-        if (row.ExpiresAt is { } expiresAt && expiresAt <= now)
-        {
-            return Fill(clientRefs.Count, AccessCodeErrors.Expired(code));
-        }
-
-        var open = await FindOpenSessionsAsync(connection, transaction, row.Id, clientRefs, cancellationToken);
-        var results = new Result<SeatGrant>[clientRefs.Count];
-        var resumed = new List<int>();
-        var newIds = new List<Guid>();
-        var newRefs = new List<string?>();
-        var usage = row.UsageCount;
-        for (var i = 0; i < clientRefs.Count; i++)
-        {
-            var clientRef = clientRefs[i];
-            if (clientRef is not null && open.ContainsKey(clientRef))
-            {
-                resumed.Add(i);
-                continue;
-            }
-
-            if (usage >= row.MaxUsageCount)
-            {
-                results[i] = AccessCodeErrors.Full(code, row.MaxUsageCount);
-                continue;
-            }
-
-            usage++;
-            var sessionId = Guid.CreateVersion7(now);
-            newIds.Add(sessionId);
-            newRefs.Add(clientRef);
-            if (clientRef is not null)
-            {
-                // A retry of the same client inside this batch gets this session, not a second seat.
-                open[clientRef] = sessionId;
-            }
-
-            results[i] = new SeatGrant(sessionId, code, usage, row.MaxUsageCount, Resumed: false);
-        }
-
-        foreach (var i in resumed)
-        {
-            results[i] = new SeatGrant(open[clientRefs[i]!], code, usage, row.MaxUsageCount, Resumed: true);
-        }
-
-        if (newIds.Count > 0)
-        {
-            await GrantAsync(connection, transaction, row.Id, newIds, newRefs, now, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        return results;
-    }
-
-    private static async Task<CodeRow?> LockCodeAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string code, CancellationToken cancellationToken)
-    {
-        // Row lock on the code: serializes every grant of this code across all API instances. NOWAIT because
-        // a batch never queues inside PostgreSQL holding a pooled connection: it backs off and retries, and
-        // the claims that arrive meanwhile join it.
-        await using var lockCode = new NpgsqlCommand(
-            """
+    // One statement, so one round trip and one implicit transaction: the code row is locked, the claims that
+    // need a new seat are granted while seats remain, usage_count grows by exactly the number of sessions
+    // inserted, and every claim gets its outcome row, in arrival order.
+    private const string GrantSql =
+        """
+        WITH code AS (
+            -- Row lock on the code: serializes every grant of this code across all API instances. NOWAIT
+            -- because a batch never queues inside PostgreSQL holding a pooled connection: it backs off and
+            -- retries, and the claims that arrive meanwhile join it.
             SELECT id, is_active, expires_at, usage_count, max_usage_count
             FROM access_codes
             WHERE code = $1
             FOR UPDATE NOWAIT
-            """,
-            connection,
-            transaction);
-        lockCode.Parameters.Add(new NpgsqlParameter { Value = code });
-        await using var reader = await lockCode.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        ), claims AS (
+            SELECT c.n, c.id, c.client_ref
+            FROM unnest($2::uuid[], $3::varchar[]) WITH ORDINALITY AS c(id, client_ref, n)
+        ), open_sessions AS (
+            -- Sessions the batch's client references already hold on this code: a retry gets its seat back.
+            SELECT s.client_ref, s.id
+            FROM sessions s JOIN code ON s.code_id = code.id
+            WHERE s.ended_at IS NULL
+              AND s.client_ref IN (SELECT client_ref FROM claims WHERE client_ref IS NOT NULL)
+        ), wanting AS (
+            -- Claims that need a new seat, in arrival order: no client reference, or the first claim of a
+            -- reference that holds no open session (a later one of the same reference shares that seat).
+            SELECT c.n, c.id, c.client_ref, row_number() OVER (ORDER BY c.n) AS place
+            FROM claims c
+            WHERE c.client_ref IS NULL
+               OR (NOT EXISTS (SELECT 1 FROM open_sessions o WHERE o.client_ref = c.client_ref)
+                   AND c.n = (SELECT min(d.n) FROM claims d WHERE d.client_ref = c.client_ref))
+        ), seats AS (
+            -- k = min(claims wanting a seat, free seats); none for an inactive or expired code.
+            SELECT CASE WHEN code.is_active AND (code.expires_at IS NULL OR code.expires_at > $4)
+                        THEN LEAST((SELECT count(*) FROM wanting), code.max_usage_count - code.usage_count)
+                        ELSE 0 END AS k
+            FROM code
+        ), granted AS (
+            SELECT w.n, w.id, w.client_ref, w.place FROM wanting w, seats WHERE w.place <= seats.k
+        ), counted AS (
+            -- Under the row lock taken above: the usage read there is the usage k is added to.
+            UPDATE access_codes a SET usage_count = a.usage_count + seats.k, updated_at = $4
+            FROM code, seats
+            WHERE a.id = code.id AND seats.k > 0
+            RETURNING a.id
+        ), inserted AS (
+            INSERT INTO sessions (id, code_id, client_ref, started_at, last_activity)
+            SELECT g.id, code.id, g.client_ref, $4, $4 FROM granted g, code
+            RETURNING id
+        )
+        SELECT
+            CASE WHEN NOT code.is_active THEN 'inactive'
+                 WHEN code.expires_at IS NOT NULL AND code.expires_at <= $4 THEN 'expired'
+                 WHEN mine.id IS NOT NULL THEN 'granted'
+                 WHEN held.id IS NOT NULL OR earlier.id IS NOT NULL THEN 'resumed'
+                 ELSE 'full' END,
+            COALESCE(mine.id, held.id, earlier.id),
+            (code.usage_count + COALESCE(mine.place, seats.k))::int,
+            code.max_usage_count
+        FROM claims c
+        CROSS JOIN code
+        CROSS JOIN seats
+        LEFT JOIN granted mine ON mine.n = c.n
+        LEFT JOIN open_sessions held ON held.client_ref = c.client_ref
+        LEFT JOIN granted earlier ON earlier.client_ref = c.client_ref AND earlier.n < c.n
+        ORDER BY c.n
+        """;
+
+    public async Task<Result<SeatGrant>[]?> TryGrantAsync(
+        string code, IReadOnlyList<string?> clientRefs, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var sessionIds = new Guid[clientRefs.Count];
+        for (var i = 0; i < sessionIds.Length; i++)
         {
+            sessionIds[i] = Guid.CreateVersion7(now);
+        }
+
+        await using var grant = database.CreateCommand(GrantSql);
+        grant.Parameters.Add(new NpgsqlParameter { Value = code });
+        grant.Parameters.Add(new NpgsqlParameter { Value = sessionIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        grant.Parameters.Add(new NpgsqlParameter { Value = clientRefs.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
+        grant.Parameters.Add(new NpgsqlParameter { Value = now });
+
+        var results = new Result<SeatGrant>[clientRefs.Count];
+        var answered = 0;
+        try
+        {
+            await using var reader = await grant.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var outcome = reader.GetString(0);
+                var maxUsageCount = reader.GetInt32(3);
+                results[answered++] = outcome switch
+                {
+                    "granted" => new SeatGrant(reader.GetGuid(1), code, reader.GetInt32(2), maxUsageCount, Resumed: false),
+                    "resumed" => new SeatGrant(reader.GetGuid(1), code, reader.GetInt32(2), maxUsageCount, Resumed: true),
+                    "full" => AccessCodeErrors.Full(code, maxUsageCount),
+                    "inactive" => AccessCodeErrors.Inactive(code),
+                    "expired" => AccessCodeErrors.Expired(code),
+                    _ => throw new InvalidOperationException($"Unknown claim outcome '{outcome}'."),
+                };
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            // Another transaction holds the code row; the statement changed nothing.
             return null;
         }
 
-        return new CodeRow(
-            reader.GetGuid(0),
-            reader.GetBoolean(1),
-            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
-            reader.GetInt32(3),
-            reader.GetInt32(4));
-    }
-
-    /// <summary>Open sessions of the code held by the batch's client references (read under the row lock).</summary>
-    private static async Task<Dictionary<string, Guid>> FindOpenSessionsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid codeId, IReadOnlyList<string?> clientRefs, CancellationToken cancellationToken)
-    {
-        var open = new Dictionary<string, Guid>(StringComparer.Ordinal);
-        var refs = clientRefs.OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
-        if (refs.Length == 0)
-        {
-            return open;
-        }
-
-        await using var find = new NpgsqlCommand(
-            "SELECT client_ref, id FROM sessions WHERE code_id = $1 AND client_ref = ANY($2) AND ended_at IS NULL",
-            connection,
-            transaction);
-        find.Parameters.Add(new NpgsqlParameter { Value = codeId });
-        find.Parameters.Add(new NpgsqlParameter { Value = refs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
-        await using var reader = await find.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            open[reader.GetString(0)] = reader.GetGuid(1);
-        }
-
-        return open;
-    }
-
-    private static async Task GrantAsync(
-        NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
-        Guid codeId,
-        List<Guid> sessionIds,
-        List<string?> clientRefs,
-        DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        // Still under the row lock taken above: the usage read there is the usage we add k to.
-        await using var grant = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand("UPDATE access_codes SET usage_count = usage_count + $2, updated_at = $3 WHERE id = $1")
-                {
-                    Parameters = { new() { Value = codeId }, new() { Value = sessionIds.Count }, new() { Value = now } },
-                },
-                new NpgsqlBatchCommand(
-                    """
-                    INSERT INTO sessions (id, code_id, client_ref, started_at, last_activity)
-                    SELECT id, $2, client_ref, $4, $4 FROM unnest($1, $3) AS claimed(id, client_ref)
-                    """)
-                {
-                    Parameters =
-                    {
-                        new() { Value = sessionIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid },
-                        new() { Value = codeId },
-                        new() { Value = clientRefs.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar },
-                        new() { Value = now },
-                    },
-                },
-            },
-        };
-        await grant.ExecuteNonQueryAsync(cancellationToken);
+        // No row at all: the code does not exist (the statement locked and changed nothing).
+        return answered == 0 ? Fill(clientRefs.Count, AccessCodeErrors.NotFound(code)) : results;
     }
 
     private static Result<SeatGrant>[] Fill(int count, Error error) =>
         Enumerable.Repeat<Result<SeatGrant>>(error, count).ToArray();
-
-    private readonly record struct CodeRow(Guid Id, bool IsActive, DateTimeOffset? ExpiresAt, int UsageCount, int MaxUsageCount);
 }
