@@ -47,7 +47,9 @@ public sealed class DatabaseOutageTests(FaultFixture fault) : IAsyncLifetime
                 },
                 health => health.Circuit == "Open",
                 "failed claims to open the breaker");
-            Assert.InRange(failedClaims, 2, 20);
+            // Polly's breaker is ratio based: failures must reach half of all database calls in the 10 s sampling
+            // window, which also holds the successes of the tests that ran just before. Bounded, not exact.
+            Assert.InRange(failedClaims, 2, 200);
 
             var health = await fault.HealthAsync();
             Assert.Equal(HttpStatusCode.ServiceUnavailable, health.Status);
