@@ -3,13 +3,13 @@ namespace Capacity.Application.AccessCodes;
 /// <summary>Cache keys, tags and freshness of the access-code feature, named in one place.</summary>
 public static class AccessCodeCache
 {
-    /// <summary>Code metadata freshness (seed: 30 s). Every change through the API invalidates it at once.</summary>
-    public static readonly TimeSpan DetailsDuration = TimeSpan.FromSeconds(30);
-
-    /// <summary>Usage freshness (seed: 5 s): bounds how old a usage count can be when a change was not seen.</summary>
+    /// <summary>
+    /// Usage freshness (seed: 5 s): bounds how old a usage count can be when a change was not seen (another
+    /// instance without Redis, or a write outside the API). Changes through the API invalidate at once.
+    /// </summary>
     public static readonly TimeSpan UsageDuration = TimeSpan.FromSeconds(5);
 
-    public static string DetailsKey(string normalizedCode) => $"access-code:{normalizedCode}";
+    public static string CodeKey(string normalizedCode) => $"access-code:{normalizedCode}";
 
     public static string UsageKey(string normalizedCode) => $"access-code-usage:{normalizedCode}";
 

@@ -33,7 +33,7 @@ public sealed class PerformanceTests(CapacityApiFactory api) : IClassFixture<Cap
         Assert.Equal(4, Operation(body, "GetAccessCode.Query").GetProperty("count").GetInt32());
 
         var details = body.GetProperty("cache").GetProperty("queries").EnumerateArray()
-            .Single(q => q.GetProperty("query").GetString() == "GetAccessCode.GetDetails");
+            .Single(q => q.GetProperty("query").GetString() == "GetAccessCode.Query");
         Assert.Equal(3, details.GetProperty("hits").GetInt64());
         Assert.Equal(1, details.GetProperty("misses").GetInt64());
         Assert.True(body.GetProperty("cache").GetProperty("memoryEntries").GetInt64() > 0);

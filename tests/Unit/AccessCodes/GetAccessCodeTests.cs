@@ -24,19 +24,19 @@ public sealed class GetAccessCodeTests
     }
 
     [Theory]
-    [InlineData("ABC", "access-code:ABC", "access-code-usage:ABC", "code:ABC")]
-    [InlineData("SUMMER-2030", "access-code:SUMMER-2030", "access-code-usage:SUMMER-2030", "code:SUMMER-2030")]
-    public void Details_and_usage_are_cached_under_the_code_with_one_shared_tag(
-        string code, string detailsKey, string usageKey, string tag)
+    [InlineData("abc", "access-code:ABC", "access-code-usage:ABC", "code:ABC")]
+    [InlineData("  Summer-2030 ", "access-code:SUMMER-2030", "access-code-usage:SUMMER-2030", "code:SUMMER-2030")]
+    public void Code_and_usage_are_cached_5_s_under_the_normalized_code_with_one_shared_tag(
+        string code, string codeKey, string usageKey, string tag)
     {
-        var details = new GetAccessCode.GetDetails(code);
-        var usage = new GetCodeUsage.Query(code);
+        var read = new GetAccessCode.Query(code);
+        var usage = new GetCodeUsage.Query(code.Trim().ToUpperInvariant());
 
-        Assert.Equal(detailsKey, details.CacheKey);
+        Assert.Equal(codeKey, read.CacheKey);
         Assert.Equal(usageKey, usage.CacheKey);
-        Assert.Equal([tag], details.CacheTags);
+        Assert.Equal([tag], read.CacheTags);
         Assert.Equal([tag], usage.CacheTags);
-        Assert.Equal(TimeSpan.FromSeconds(30), details.CacheDuration);
+        Assert.Equal(TimeSpan.FromSeconds(5), read.CacheDuration);
         Assert.Equal(TimeSpan.FromSeconds(5), usage.CacheDuration);
     }
 }
