@@ -11,8 +11,6 @@ public static class AccessCodeCache
 
     public static string CodeKey(string normalizedCode) => $"access-code:{normalizedCode}";
 
-    public static string UsageKey(string normalizedCode) => $"access-code-usage:{normalizedCode}";
-
     /// <summary>Carried by every cached entry that shows this code; named by commands that change it.</summary>
     public static string CodeTag(string normalizedCode) => $"code:{normalizedCode}";
 }

@@ -50,25 +50,20 @@ public static class ClaimSeat
         {
             var code = AccessCodeRules.Normalize(command.Code!);
 
-            // Capacity pre-check: a code the usage cache shows full is refused without touching the database.
-            // Only "full" is trusted from the cache; every grant is decided by the database. A client holding a
-            // session (clientRef) still goes to the database to get it back.
+            // Capacity pre-check: a code the cache shows full (its entry lives 5 s and every claim, release or
+            // cleanup through the API removes it) is refused without touching the database. Only "full" is
+            // trusted from the cache; every grant is decided by the database. A client holding a session
+            // (clientRef) still goes to the database to get it back.
             if (command.ClientRef is null
-                && await sender.Send(new GetCodeUsage.Peek(code), cancellationToken) is { IsFull: true } usage)
+                && await sender.Send(new GetAccessCode.Peek(code), cancellationToken) is { Value: { } cached }
+                && cached.UsageCount >= cached.MaxUsageCount)
             {
-                return AccessCodeErrors.Full(code, usage.MaxUsageCount);
+                return AccessCodeErrors.Full(code, cached.MaxUsageCount);
             }
 
             var claim = await ledger.ClaimAsync(code, command.ClientRef, cancellationToken);
             if (!claim.IsSuccess)
             {
-                if (claim.Error.Kind == ErrorKind.Conflict)
-                {
-                    // The database found the code full: cache its usage, so the claims after this one are
-                    // refused by the pre-check until a release or cleanup invalidates it.
-                    await sender.Send(new GetCodeUsage.Query(code), cancellationToken);
-                }
-
                 return claim.Error;
             }
 

@@ -25,11 +25,10 @@ public static class GetCodeUsageBatch
     {
         public Validator()
         {
-            RuleFor(q => q.Codes).NotEmpty().WithMessage("'codes' must list at least one code (codes=A,B,C).");
             RuleFor(q => q.Parsed.Count)
-                .LessThanOrEqualTo(MaxCodes)
+                .InclusiveBetween(1, MaxCodes)
                 .OverridePropertyName("codes")
-                .WithMessage($"'codes' may list at most {MaxCodes} codes.");
+                .WithMessage($"'codes' must list 1 to {MaxCodes} codes (codes=A,B,C).");
             RuleForEach(q => q.Parsed)
                 .MustBeAccessCode()
                 .OverridePropertyName("codes");

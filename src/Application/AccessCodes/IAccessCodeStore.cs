@@ -11,9 +11,6 @@ public interface IAccessCodeStore
     /// <summary>The code with that (normalized) text, or null.</summary>
     Task<AccessCode?> FindAsync(string code, CancellationToken cancellationToken);
 
-    /// <summary>Seats in use and in all of the code, or null when it does not exist.</summary>
-    Task<CodeUsage?> FindUsageAsync(string code, CancellationToken cancellationToken);
-
     /// <summary>Usage of each existing code among <paramref name="codes"/>, in one query.</summary>
     Task<IReadOnlyList<UsageReport>> GetUsageAsync(IReadOnlyCollection<string> codes, CancellationToken cancellationToken);
 }

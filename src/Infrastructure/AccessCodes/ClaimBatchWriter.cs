@@ -1,6 +1,7 @@
 using Capacity.Application.AccessCodes;
 using Capacity.Domain.AccessCodes;
 using Capacity.Domain.Common;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -21,8 +22,11 @@ internal interface IClaimBatchWriter
 /// <c>k = min(new claims, free seats)</c> with one UPDATE and inserts the k sessions with one INSERT.
 /// The table's check constraint refuses any usage_count above max_usage_count, whatever the caller does.
 /// </summary>
-internal sealed class ClaimBatchWriter(NpgsqlDataSource database, TimeProvider clock) : IClaimBatchWriter
+internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<ClaimOptions> options, TimeProvider clock) : IClaimBatchWriter
 {
+    // A claim statement that hangs (a sick server) is cancelled at the claims' deadline: it then changed nothing.
+    private readonly int _commandTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.Value.Deadline.TotalSeconds));
+
     // One statement, so one round trip and one implicit transaction: the code row is locked, the claims that
     // need a new seat are granted while seats remain, usage_count grows by exactly the number of sessions
     // inserted, and every claim gets its outcome row, in arrival order.
@@ -41,10 +45,14 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, TimeProvider c
             FROM unnest($2::uuid[], $3::varchar[]) WITH ORDINALITY AS c(id, client_ref, n)
         ), open_sessions AS (
             -- Sessions the batch's client references already hold on this code: a retry gets its seat back.
+            -- FOR SHARE re-reads each row's newest version (the statement's snapshot predates the code lock,
+            -- so a release committed in between would otherwise still look open); NOWAIT because a release
+            -- holding the row would wait for our code lock: the batch backs off instead of deadlocking.
             SELECT s.client_ref, s.id
             FROM sessions s JOIN code ON s.code_id = code.id
             WHERE s.ended_at IS NULL
               AND s.client_ref IN (SELECT client_ref FROM claims WHERE client_ref IS NOT NULL)
+            FOR SHARE OF s NOWAIT
         ), wanting AS (
             -- Claims that need a new seat, in arrival order: no client reference, or the first claim of a
             -- reference that holds no open session (a later one of the same reference shares that seat).
@@ -133,6 +141,7 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, TimeProvider c
         var now = clock.GetUtcNow();
         var sessionIds = NewSessionIds(claims, now);
         await using var grant = database.CreateCommand(GrantAnonymousSql);
+        grant.CommandTimeout = _commandTimeoutSeconds;
         grant.Parameters.Add(new NpgsqlParameter { Value = code });
         grant.Parameters.Add(new NpgsqlParameter { Value = sessionIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
         grant.Parameters.Add(new NpgsqlParameter { Value = now });
@@ -178,6 +187,7 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, TimeProvider c
         var now = clock.GetUtcNow();
         var sessionIds = NewSessionIds(clientRefs.Count, now);
         await using var grant = database.CreateCommand(GrantSql);
+        grant.CommandTimeout = _commandTimeoutSeconds;
         grant.Parameters.Add(new NpgsqlParameter { Value = code });
         grant.Parameters.Add(new NpgsqlParameter { Value = sessionIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
         grant.Parameters.Add(new NpgsqlParameter { Value = clientRefs.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
@@ -203,14 +213,23 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, TimeProvider c
                 };
             }
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.UniqueViolation)
         {
-            // Another transaction holds the code row; the statement changed nothing.
+            // Another transaction holds the code row or one of the sessions, or another instance opened a
+            // session for one of our client references after this statement's snapshot (the unique index
+            // refused the second seat). The statement changed nothing: the batch retries with a new snapshot.
             return null;
         }
 
-        // No row at all: the code does not exist (the statement locked and changed nothing).
-        return answered == 0 ? Fill(clientRefs.Count, AccessCodeErrors.NotFound(code)) : results;
+        if (answered == 0)
+        {
+            // No row at all: the code does not exist (the statement locked and changed nothing).
+            return Fill(clientRefs.Count, AccessCodeErrors.NotFound(code));
+        }
+
+        return answered == clientRefs.Count
+            ? results
+            : throw new InvalidOperationException($"The claim statement of {code} answered {answered} of {clientRefs.Count} claims.");
     }
 
     private static Guid[] NewSessionIds(int count, DateTimeOffset now)

@@ -63,6 +63,7 @@ internal sealed partial class ClaimCoalescer(
         // A caller that gives up before its claim joins a transaction leaves no trace; once it has joined,
         // the outcome stands (a granted seat is then an open session that idle cleanup will end).
         await using var registration = cancellationToken.Register(static state => ((PendingClaim)state!).TryCancel(), claim);
+
         return await claim.Completion.Task;
     }
 
@@ -138,9 +139,14 @@ internal sealed partial class ClaimCoalescer(
 
             if (results is null)
             {
+                // Never back off past the earliest deadline of the batch: those claims are then answered busy
+                // on time by the next TakeBatch. (A transaction in flight is bounded by the deadline too: its
+                // statement times out then.)
                 collisions++;
                 Requeue(code, live);
-                await Task.Delay(Backoff(collisions), clock);
+                var untilEarliestDeadline = live.Min(c => c.Deadline) - clock.GetUtcNow();
+                var backoff = Backoff(collisions);
+                await Task.Delay(backoff < untilEarliestDeadline ? backoff : TimeSpan.FromTicks(Math.Max(0, untilEarliestDeadline.Ticks)), clock);
                 continue;
             }
 
@@ -241,6 +247,7 @@ internal sealed partial class ClaimCoalescer(
                 Completion.TrySetCanceled();
             }
         }
+
 
         public void Complete(Result<SeatGrant> result) => Completion.TrySetResult(result);
 

@@ -36,15 +36,6 @@ internal sealed class EfAccessCodeStore(IDbContextFactory<CapacityDbContext> con
         return await db.AccessCodes.AsNoTracking().FirstOrDefaultAsync(c => c.Code == code, cancellationToken);
     }
 
-    public async Task<CodeUsage?> FindUsageAsync(string code, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.AccessCodes
-            .Where(c => c.Code == code)
-            .Select(c => new CodeUsage(c.UsageCount, c.MaxUsageCount))
-            .FirstOrDefaultAsync(cancellationToken);
-    }
-
     public async Task<IReadOnlyList<UsageReport>> GetUsageAsync(IReadOnlyCollection<string> codes, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

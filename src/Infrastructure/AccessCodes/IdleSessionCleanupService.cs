@@ -1,6 +1,5 @@
 using Capacity.Application.AccessCodes;
 using Mediator;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,7 +12,7 @@ namespace Capacity.Infrastructure.AccessCodes;
 /// the statement frees each seat once.
 /// </summary>
 internal sealed partial class IdleSessionCleanupService(
-    IServiceScopeFactory scopes,
+    ISender sender,
     IOptions<CleanupOptions> options,
     TimeProvider clock,
     ILogger<IdleSessionCleanupService> logger) : BackgroundService
@@ -31,9 +30,7 @@ internal sealed partial class IdleSessionCleanupService(
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var result = await scope.ServiceProvider.GetRequiredService<ISender>()
-                    .Send(new CleanupIdleSessions.Command(settings.IdleMinutes), stoppingToken);
+                var result = await sender.Send(new CleanupIdleSessions.Command(settings.IdleMinutes), stoppingToken);
                 if (result.SessionsEnded > 0)
                 {
                     LogCleaned(logger, result.SessionsEnded, result.SeatsReleased, result.ByCode.Count);

@@ -100,40 +100,83 @@ internal sealed class PostgresSeatLedger(
 
     public async Task<IReadOnlyList<IdleRelease>> EndIdleSessionsAsync(DateTimeOffset idleSince, CancellationToken cancellationToken)
     {
-        // One statement, one transaction. Seats are freed from what the UPDATE of sessions actually changed:
-        // a session that a concurrent release or another instance's cleanup ended first is not matched again
-        // (the row lock of the session makes the second UPDATE re-check ended_at), so nothing is freed twice.
-        // The code rows are locked by their UPDATE only for the rest of this short transaction.
-        await using var cleanup = database.CreateCommand(
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Cleanups of every instance take turns (transaction-scoped advisory lock): two of them ending the same
+        // idle sessions in different orders could otherwise deadlock.
+        await using (var turn = new NpgsqlCommand(
+            "SELECT pg_advisory_xact_lock(hashtextextended('capacity.cleanup', 0))", connection, transaction))
+        {
+            await turn.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // 1. End the idle open sessions, set-based. Seats are freed from what this UPDATE actually changed: a
+        //    session a concurrent release ended first is not matched (its row lock makes the UPDATE re-check
+        //    ended_at), so nothing is freed twice.
+        var ended = new Dictionary<Guid, int>();
+        await using (var end = new NpgsqlCommand(
             """
             WITH ended AS (
                 UPDATE sessions SET ended_at = $2
                 WHERE ended_at IS NULL AND last_activity < $1
                 RETURNING code_id
-            ), per_code AS (
-                SELECT code_id, count(*)::int AS sessions FROM ended GROUP BY code_id
-            ), before AS (
-                SELECT a.id, a.usage_count FROM access_codes a JOIN per_code p ON p.code_id = a.id
-            ), released AS (
-                UPDATE access_codes a
-                SET usage_count = GREATEST(a.usage_count - p.sessions, 0), updated_at = $2
-                FROM per_code p
-                WHERE a.id = p.code_id
-                RETURNING a.id, a.code, p.sessions, a.usage_count
             )
-            SELECT r.code, r.sessions, b.usage_count - r.usage_count
-            FROM released r JOIN before b ON b.id = r.id
-            ORDER BY r.code
-            """);
-        cleanup.Parameters.Add(new NpgsqlParameter { Value = idleSince });
-        cleanup.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
-        var released = new List<IdleRelease>();
-        await using var reader = await cleanup.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+            SELECT code_id, count(*)::int FROM ended GROUP BY code_id
+            """,
+            connection,
+            transaction))
         {
-            released.Add(new IdleRelease(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2)));
+            end.Parameters.Add(new NpgsqlParameter { Value = idleSince });
+            end.Parameters.Add(new NpgsqlParameter { Value = now });
+            await using var reader = await end.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ended[reader.GetGuid(0)] = reader.GetInt32(1);
+            }
         }
 
-        return released;
+        if (ended.Count == 0)
+        {
+            return [];
+        }
+
+        // 2. Lock the codes' rows (in id order) and read their current usage: what is freed is what is there.
+        var codeIds = ended.Keys.Order().ToArray();
+        var usage = new List<(Guid Id, string Code, int UsageCount)>();
+        await using (var lockCodes = new NpgsqlCommand(
+            "SELECT id, code, usage_count FROM access_codes WHERE id = ANY($1) ORDER BY id FOR UPDATE", connection, transaction))
+        {
+            lockCodes.Parameters.Add(new NpgsqlParameter { Value = codeIds });
+            await using var reader = await lockCodes.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                usage.Add((reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2)));
+            }
+        }
+
+        // 3. Free the seats, never below zero, in one statement.
+        var released = usage
+            .Select(u => (u.Id, Release: new IdleRelease(u.Code, ended[u.Id], Math.Min(ended[u.Id], u.UsageCount))))
+            .ToList();
+        await using (var free = new NpgsqlCommand(
+            """
+            UPDATE access_codes a
+            SET usage_count = a.usage_count - freed.seats, updated_at = $3
+            FROM unnest($1::uuid[], $2::int[]) AS freed(id, seats)
+            WHERE a.id = freed.id
+            """,
+            connection,
+            transaction))
+        {
+            free.Parameters.Add(new NpgsqlParameter { Value = released.Select(r => r.Id).ToArray() });
+            free.Parameters.Add(new NpgsqlParameter { Value = released.Select(r => r.Release.SeatsReleased).ToArray() });
+            free.Parameters.Add(new NpgsqlParameter { Value = now });
+            await free.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return released.Select(r => r.Release).OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
     }
 }

@@ -120,16 +120,17 @@ public sealed class ClaimSeatTests(CapacityApiFactory api) : IClassFixture<Capac
         var code = await api.CreateCodeAsync(maxUsageCount: 1);
         var first = await api.Client.PostAsJsonAsync("/api/auth/code-login", new { code });
         var session = (await first.Content.ReadFromJsonAsync<Claimed>())!.SessionId;
-        await Problems.AssertAsync(
-            await api.Client.PostAsJsonAsync("/api/auth/code-login", new { code }), HttpStatusCode.Conflict, "access-code-full");
 
-        // Free the seat behind the API's back: the cached usage (5 s) still says full, so the claim is refused
+        // A read caches the code, full.
+        Assert.Equal(HttpStatusCode.OK, (await api.Client.GetAsync($"/api/access-codes/{code}")).StatusCode);
+
+        // Free the seat behind the API's back: the cached entry (5 s) still says full, so the claim is refused
         // from the cache. The database would have granted it.
         await api.ScalarAsync<int>("UPDATE access_codes SET usage_count = 0 WHERE code = $1 RETURNING 0", code);
         await Problems.AssertAsync(
             await api.Client.PostAsJsonAsync("/api/auth/code-login", new { code }), HttpStatusCode.Conflict, "access-code-full");
 
-        // A change through the API invalidates the usage entry at once: the next claim goes to the database.
+        // A change through the API invalidates the entry at once: the next claim goes to the database.
         await api.ScalarAsync<int>("UPDATE access_codes SET usage_count = 1 WHERE code = $1 RETURNING 0", code);
         (await api.Client.PostAsync($"/api/sessions/{session}/end", null)).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.Created, (await api.Client.PostAsJsonAsync("/api/auth/code-login", new { code })).StatusCode);

@@ -78,7 +78,7 @@ public sealed class ClaimSeatTests
 
         var tags = new ClaimSeat.Command("summer").CacheTagsToInvalidate(granted);
 
-        Assert.Equal(new GetCodeUsage.Query("SUMMER").CacheTags, tags);
+        Assert.Equal(new GetAccessCode.Query("summer").CacheTags, tags);
     }
 
     [Fact]

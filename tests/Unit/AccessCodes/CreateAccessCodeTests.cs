@@ -146,6 +146,6 @@ public sealed class CreateAccessCodeTests
 
         var tags = new CreateAccessCode.Command("summer", "bulk", 10).CacheTagsToInvalidate(created);
 
-        Assert.Equal(new GetCodeUsage.Query("SUMMER").CacheTags, tags);
+        Assert.Equal(new GetAccessCode.Query("SUMMER").CacheTags, tags);
     }
 }

@@ -1,3 +1,4 @@
+using Capacity.Application.Common.Messaging;
 using Capacity.Application.AccessCodes;
 
 namespace Capacity.UnitTests.AccessCodes;
@@ -24,19 +25,18 @@ public sealed class GetAccessCodeTests
     }
 
     [Theory]
-    [InlineData("abc", "access-code:ABC", "access-code-usage:ABC", "code:ABC")]
-    [InlineData("  Summer-2030 ", "access-code:SUMMER-2030", "access-code-usage:SUMMER-2030", "code:SUMMER-2030")]
-    public void Code_and_usage_are_cached_5_s_under_the_normalized_code_with_one_shared_tag(
-        string code, string codeKey, string usageKey, string tag)
+    [InlineData("abc", "access-code:ABC", "code:ABC")]
+    [InlineData("  Summer-2030 ", "access-code:SUMMER-2030", "code:SUMMER-2030")]
+    public void Read_and_peek_share_one_5_s_entry_under_the_normalized_code(string code, string key, string tag)
     {
         var read = new GetAccessCode.Query(code);
-        var usage = new GetCodeUsage.Query(code.Trim().ToUpperInvariant());
+        var peek = new GetAccessCode.Peek(code.Trim().ToUpperInvariant());
 
-        Assert.Equal(codeKey, read.CacheKey);
-        Assert.Equal(usageKey, usage.CacheKey);
+        Assert.Equal(key, read.CacheKey);
+        Assert.Equal(key, peek.CacheKey);
         Assert.Equal([tag], read.CacheTags);
-        Assert.Equal([tag], usage.CacheTags);
         Assert.Equal(TimeSpan.FromSeconds(5), read.CacheDuration);
-        Assert.Equal(TimeSpan.FromSeconds(5), usage.CacheDuration);
+        Assert.False(((ICachedQuery)read).CacheOnly);
+        Assert.True(peek.CacheOnly);
     }
 }
