@@ -9,8 +9,6 @@ namespace Capacity.Infrastructure.Persistence;
 /// </summary>
 public static class DemoData
 {
-    public static readonly string[] Codes = ["DEMO-BULK", "DEMO-SINGLE", "DEMO-FULL", "DEMO-EXPIRED"];
-
     public static async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();

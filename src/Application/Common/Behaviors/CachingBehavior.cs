@@ -18,15 +18,15 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, Tag
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
+    private FusionCacheEntryOptions? _entryOptions;
+
     public async ValueTask<TResponse> Handle(
         TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         if (message is ICachedQuery { CacheOnly: true } probe)
         {
             var cached = await cache.TryGetAsync<TResponse>(probe.CacheKey, token: cancellationToken);
-            CapacityMetrics.CacheLookups.Add(
-                1, new("request", RequestName<TMessage>.Value), new("result", cached.HasValue ? "hit" : "miss"));
-            monitor.CacheLookup(RequestName<TMessage>.Value, hit: cached.HasValue);
+            RecordLookup(hit: cached.HasValue);
             return cached.HasValue ? cached.Value : await next(message, cancellationToken);
         }
 
@@ -41,12 +41,10 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, Tag
                     return await next(message, ct);
                 },
                 default,
-                cache.CreateEntryOptions(duration: query.CacheDuration),
+                EntryOptions(query.CacheDuration),
                 query.CacheTags,
                 cancellationToken);
-            CapacityMetrics.CacheLookups.Add(
-                1, new("request", RequestName<TMessage>.Value), new("result", ranHandler ? "miss" : "hit"));
-            monitor.CacheLookup(RequestName<TMessage>.Value, hit: !ranHandler);
+            RecordLookup(hit: !ranHandler);
             return response;
         }
 
@@ -60,5 +58,27 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, Tag
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The cache's defaults with the query's duration, built once per request type (the behavior is a
+    /// singleton per type) instead of copied on every read.
+    /// </summary>
+    private FusionCacheEntryOptions EntryOptions(TimeSpan duration)
+    {
+        var options = _entryOptions;
+        if (options is null || options.Duration != duration)
+        {
+            options = cache.CreateEntryOptions(duration: duration);
+            _entryOptions = options;
+        }
+
+        return options;
+    }
+
+    private void RecordLookup(bool hit)
+    {
+        CapacityMetrics.CacheLookups.Add(1, new("request", RequestName<TMessage>.Value), new("result", hit ? "hit" : "miss"));
+        monitor.CacheLookup(RequestName<TMessage>.Value, hit);
     }
 }
