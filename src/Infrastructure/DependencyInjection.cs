@@ -1,4 +1,5 @@
 using Capacity.Application.AccessCodes;
+using Capacity.Application.Common.Caching;
 using Capacity.Application.Common.Resilience;
 using Capacity.Infrastructure.AccessCodes;
 using Capacity.Infrastructure.Caching;
@@ -56,7 +57,8 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(ClaimOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<IClaimBatchWriter, ClaimBatchWriter>();
+        services.AddSingleton<IClaimStatements, ClaimBatchWriter>();
+        services.AddSingleton<IClaimBatchWriter, GroupedClaimWriter>();
         services.AddSingleton<ClaimCoalescer>();
         services.AddSingleton<IAccessCodeStore, EfAccessCodeStore>();
         services.AddSingleton<ISeatLedger, PostgresSeatLedger>();
@@ -89,6 +91,11 @@ public static class DependencyInjection
             });
             // Degraded, not unhealthy: without Redis every instance still serves from its L1 cache and the database.
             health.AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [ReadyTag], TimeSpan.FromSeconds(3));
+
+            // Tag invalidations reach the other instances in batched pub/sub messages (see TagInvalidator).
+            services.AddSingleton<RedisTagBroadcast>();
+            services.AddSingleton<ITagBroadcast>(sp => sp.GetRequiredService<RedisTagBroadcast>());
+            services.AddHostedService(sp => sp.GetRequiredService<RedisTagBroadcast>());
         }
 
         services.AddCapacityCache(withRedis);

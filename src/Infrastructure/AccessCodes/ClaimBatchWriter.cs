@@ -17,12 +17,30 @@ internal interface IClaimBatchWriter
     Task<Result<SeatGrant>[]?> TryGrantAsync(string code, IReadOnlyList<string?> clientRefs, CancellationToken cancellationToken);
 }
 
+/// <summary>Claims of one code without client references, as one part of a grouped claim transaction.</summary>
+/// <param name="Code">The code, normalized; every part of one group has a different code.</param>
+/// <param name="Claims">How many claims want a seat (at least 1).</param>
+internal readonly record struct CodeClaims(string Code, int Claims);
+
+/// <summary>The claim statements themselves: one code per transaction, or several codes in one.</summary>
+internal interface IClaimStatements : IClaimBatchWriter
+{
+    /// <summary>
+    /// ONE transaction for the claims of several codes (none with a client reference, each code once): every
+    /// code row it can lock without waiting is locked, granted and counted as <see cref="TryGrantAsync"/> would;
+    /// a code whose row another transaction holds is left alone. One entry per part, in order: its claims'
+    /// outcomes, or null when its row was held (nothing changed for it: its caller backs off and retries).
+    /// </summary>
+    Task<Result<SeatGrant>[]?[]> TryGrantGroupAsync(IReadOnlyList<CodeClaims> parts, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// One claim transaction for a batch of claims of ONE code, in one statement: locks the code row once, grants
-/// <c>k = min(new claims, free seats)</c> with one UPDATE and inserts the k sessions with one INSERT.
+/// <c>k = min(new claims, free seats)</c> with one UPDATE and inserts the k sessions with one INSERT; or the
+/// same for the batches of several codes in one statement and one commit (<see cref="TryGrantGroupAsync"/>).
 /// The table's check constraint refuses any usage_count above max_usage_count, whatever the caller does.
 /// </summary>
-internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<ClaimOptions> options, TimeProvider clock) : IClaimBatchWriter
+internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<ClaimOptions> options, TimeProvider clock) : IClaimStatements
 {
     // A claim statement that hangs (a sick server) is cancelled at the claims' deadline: it then changed nothing.
     private readonly int _commandTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.Value.Deadline.TotalSeconds));
@@ -130,6 +148,109 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<Claim
         FROM code, seats
         """;
 
+    // The anonymous statement for the batches of several codes, in one transaction: the code rows are locked
+    // with SKIP LOCKED, so the statement never waits for a lock (a row another transaction holds, in another
+    // instance, a release or a cleanup, is left out and its batch retries after a backoff, exactly as NOWAIT
+    // makes a one-code batch do) and so never deadlocks, whatever codes the groups of several instances hold.
+    // Per code, the same grant as GrantAnonymousSql: k = min(claims, free seats), usage_count + k, k sessions.
+    private const string GrantGroupSql =
+        """
+        WITH parts AS (
+            SELECT p.code, p.claims, p.n
+            FROM unnest($1::varchar[], $2::int[]) WITH ORDINALITY AS p(code, claims, n)
+        ), code AS (
+            SELECT a.id, a.code, a.is_active, a.expires_at, a.usage_count, a.max_usage_count
+            FROM access_codes a
+            WHERE a.code = ANY ($1::varchar[])
+            FOR UPDATE SKIP LOCKED
+        ), seats AS (
+            SELECT parts.n, code.id,
+                   CASE WHEN code.is_active AND (code.expires_at IS NULL OR code.expires_at > $6)
+                        THEN LEAST(parts.claims, code.max_usage_count - code.usage_count)
+                        ELSE 0 END AS k
+            FROM parts JOIN code ON code.code = parts.code
+        ), counted AS (
+            -- Under the row locks taken above: each usage read there is the usage its k is added to.
+            UPDATE access_codes a SET usage_count = a.usage_count + seats.k, updated_at = $6
+            FROM seats
+            WHERE a.id = seats.id AND seats.k > 0
+            RETURNING a.id
+        ), inserted AS (
+            -- Session i of a part (its place, from 1) is inserted when place <= k of that part.
+            INSERT INTO sessions (id, code_id, client_ref, started_at, last_activity)
+            SELECT s.id, seats.id, NULL, $6, $6
+            FROM unnest($3::uuid[], $4::int[], $5::int[]) AS s(id, part, place)
+            JOIN seats ON seats.n = s.part
+            WHERE s.place <= seats.k
+            RETURNING id
+        )
+        SELECT code.id IS NOT NULL,
+               code.id IS NOT NULL OR EXISTS (SELECT 1 FROM access_codes e WHERE e.code = parts.code),
+               code.is_active, code.expires_at, code.usage_count, code.max_usage_count, coalesce(seats.k, 0)::int
+        FROM parts
+        LEFT JOIN code ON code.code = parts.code
+        LEFT JOIN seats ON seats.n = parts.n
+        ORDER BY parts.n
+        """;
+
+    public async Task<Result<SeatGrant>[]?[]> TryGrantGroupAsync(IReadOnlyList<CodeClaims> parts, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var codes = new string[parts.Count];
+        var claims = new int[parts.Count];
+        var total = 0;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            (codes[i], claims[i]) = (parts[i].Code, parts[i].Claims);
+            total += parts[i].Claims;
+        }
+
+        var sessionIds = NewSessionIds(total, now);
+        var sessionPart = new int[total];
+        var sessionPlace = new int[total];
+        for (int i = 0, s = 0; i < parts.Count; i++)
+        {
+            for (var place = 1; place <= claims[i]; place++, s++)
+            {
+                (sessionPart[s], sessionPlace[s]) = (i + 1, place);
+            }
+        }
+
+        await using var grant = database.CreateCommand(GrantGroupSql);
+        grant.CommandTimeout = _commandTimeoutSeconds;
+        grant.Parameters.Add(new NpgsqlParameter { Value = codes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
+        grant.Parameters.Add(new NpgsqlParameter { Value = claims, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        grant.Parameters.Add(new NpgsqlParameter { Value = sessionIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        grant.Parameters.Add(new NpgsqlParameter { Value = sessionPart, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        grant.Parameters.Add(new NpgsqlParameter { Value = sessionPlace, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        grant.Parameters.Add(new NpgsqlParameter { Value = now });
+
+        var outcomes = new Result<SeatGrant>[]?[parts.Count];
+        var answered = 0;
+        var firstSession = 0;
+        await using var reader = await grant.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (answered == parts.Count)
+            {
+                throw new InvalidOperationException($"The grouped claim statement answered more than {parts.Count} parts.");
+            }
+
+            var (code, count) = (codes[answered], claims[answered]);
+            outcomes[answered] = !reader.GetBoolean(0)
+                ? reader.GetBoolean(1) ? null : Fill(count, AccessCodeErrors.NotFound(code))
+                : !reader.GetBoolean(2) ? Fill(count, AccessCodeErrors.Inactive(code))
+                : !reader.IsDBNull(3) && reader.GetFieldValue<DateTimeOffset>(3) <= now ? Fill(count, AccessCodeErrors.Expired(code))
+                : Granted(code, sessionIds.AsSpan(firstSession, count), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6));
+            firstSession += count;
+            answered++;
+        }
+
+        return answered == parts.Count
+            ? outcomes
+            : throw new InvalidOperationException($"The grouped claim statement answered {answered} of {parts.Count} parts.");
+    }
+
     public Task<Result<SeatGrant>[]?> TryGrantAsync(
         string code, IReadOnlyList<string?> clientRefs, CancellationToken cancellationToken) =>
         clientRefs.All(r => r is null)
@@ -163,16 +284,7 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<Claim
                 return Fill(claims, AccessCodeErrors.Expired(code));
             }
 
-            var (usageBefore, maxUsageCount, granted) = (reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4));
-            var results = new Result<SeatGrant>[claims];
-            for (var i = 0; i < claims; i++)
-            {
-                results[i] = i < granted
-                    ? new SeatGrant(sessionIds[i], code, usageBefore + i + 1, maxUsageCount, Resumed: false)
-                    : AccessCodeErrors.Full(code, maxUsageCount);
-            }
-
-            return results;
+            return Granted(code, sessionIds, reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
         {
@@ -241,6 +353,21 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<Claim
         }
 
         return ids;
+    }
+
+    /// <summary>The first <paramref name="granted"/> claims got the sessions of their place; the rest found the code full.</summary>
+    private static Result<SeatGrant>[] Granted(
+        string code, ReadOnlySpan<Guid> sessionIds, int usageBefore, int maxUsageCount, int granted)
+    {
+        var results = new Result<SeatGrant>[sessionIds.Length];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = i < granted
+                ? new SeatGrant(sessionIds[i], code, usageBefore + i + 1, maxUsageCount, Resumed: false)
+                : AccessCodeErrors.Full(code, maxUsageCount);
+        }
+
+        return results;
     }
 
     private static Result<SeatGrant>[] Fill(int count, Error error) =>

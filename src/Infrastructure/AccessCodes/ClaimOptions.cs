@@ -21,6 +21,23 @@ public sealed class ClaimOptions
     [Range(1, 10_000)]
     public int MaxBatchSize { get; set; } = 1000;
 
+    /// <summary>
+    /// Most codes one claim transaction may grant seats of. Above 1, the batches of different codes that are
+    /// ready while the claim transactions in flight run share the next transaction and its commit (claims
+    /// without a client reference only). 1 keeps every claim transaction on the rows of one code: set it so
+    /// when the tables are distributed by code (Citus), where a transaction over several codes would span
+    /// shards.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxCodesPerTransaction { get; set; } = 64;
+
+    /// <summary>
+    /// Claim transactions over several codes that may run at once on this instance (each holds one pooled
+    /// connection while it runs). Batches that are ready while all of them run wait and join the next one.
+    /// </summary>
+    [Range(1, 256)]
+    public int GroupedTransactions { get; set; } = 8;
+
     /// <summary>First backoff after a lock collision; doubled each attempt, each wait drawn between half and all of it.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:05")]
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(10);

@@ -25,7 +25,8 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, Tag
     {
         if (message is ICachedQuery { CacheOnly: true } probe)
         {
-            var cached = await cache.TryGetAsync<TResponse>(probe.CacheKey, token: cancellationToken);
+            // This instance's memory only: a probe must cost no Redis round trip (it runs before every claim).
+            var cached = await cache.TryGetAsync<TResponse>(probe.CacheKey, LocalCache.Only, cancellationToken);
             RecordLookup(hit: cached.HasValue);
             return cached.HasValue ? cached.Value : await next(message, cancellationToken);
         }

@@ -36,6 +36,13 @@ public static class CapacityMetrics
         description: "Claims answered by one claim transaction of one code.",
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
 
+    /// <summary>Codes whose claims shared one claim transaction (claims spread over many codes share commits).</summary>
+    public static readonly Histogram<int> ClaimTransactionCodes = Meter.CreateHistogram<int>(
+        "capacity.claim.transaction_codes",
+        unit: "{code}",
+        description: "Codes whose claim batches one grouped claim transaction answered.",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000] });
+
     /// <summary>Circuit breaker transitions, tagged with <c>state</c>.</summary>
     public static readonly Counter<long> BreakerTransitions = Meter.CreateCounter<long>(
         "capacity.breaker.transitions",

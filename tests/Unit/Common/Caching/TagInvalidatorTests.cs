@@ -1,78 +1,123 @@
 using Capacity.Application.Common.Caching;
+using Capacity.Infrastructure.Caching;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using ZiggyCreatures.Caching.Fusion;
 
 namespace Capacity.UnitTests.Common.Caching;
 
 public sealed class TagInvalidatorTests : IDisposable
 {
-    private readonly FusionCache _cache = new(new FusionCacheOptions { EnableSyncEventHandlersExecution = true });
-    private readonly ManualResetEventSlim _firstRemovalMayFinish = new(initialState: true);
-    private readonly ManualResetEventSlim _firstRemovalStarted = new();
-    private int _tagWrites;
+    private readonly CountingDistributedCache _l2 = new();
+    private readonly FusionCache _cache;
+    private readonly RecordingBroadcast _broadcast = new();
 
     public TagInvalidatorTests()
     {
-        // RemoveByTag records the tag's removal time as an entry of its own: one write per removal. The handler
-        // runs synchronously inside the removal, so it can hold the first removal in flight.
-        _cache.Events.Set += (_, e) =>
-        {
-            if (e.Key.Contains("hot", StringComparison.Ordinal) && Interlocked.Increment(ref _tagWrites) == 1)
-            {
-                _firstRemovalStarted.Set();
-                _firstRemovalMayFinish.Wait(TimeSpan.FromSeconds(10));
-            }
-        };
+        _cache = new FusionCache(new FusionCacheOptions());
+        _cache.SetupSerializer(new JsonFusionCacheSerializer());
+        _cache.SetupDistributedCache(_l2);
     }
 
-    public void Dispose()
-    {
-        _cache.Dispose();
-        _firstRemovalMayFinish.Dispose();
-        _firstRemovalStarted.Dispose();
-    }
+    public void Dispose() => _cache.Dispose();
 
     [Fact]
     public async Task Tagged_entry_is_gone_when_the_invalidation_completes()
     {
-        var invalidator = new TagInvalidator(_cache);
-        await _cache.SetAsync("entry", "value", tags: ["hot"]);
+        var invalidator = new TagInvalidator(_cache, _broadcast);
+        await _cache.SetAsync("entry", "value", tags: ["code:A"]);
+        await _cache.SetAsync("other", "value", tags: ["code:B"]);
 
-        await invalidator.InvalidateAsync("hot");
+        await invalidator.InvalidateAsync("code:A");
+
+        Assert.False((await _cache.TryGetAsync<string>("entry")).HasValue);
+        Assert.True((await _cache.TryGetAsync<string>("other")).HasValue);
+    }
+
+    [Fact]
+    public async Task Invalidation_is_handed_to_the_broadcast_for_the_other_instances()
+    {
+        var invalidator = new TagInvalidator(_cache, _broadcast);
+
+        await invalidator.InvalidateAsync("code:A");
+        await invalidator.InvalidateAsync("code:B");
+
+        Assert.Equal(["code:A", "code:B"], _broadcast.Tags);
+    }
+
+    [Fact]
+    public async Task Invalidation_costs_no_distributed_cache_command()
+    {
+        var invalidator = new TagInvalidator(_cache, _broadcast);
+        await _cache.SetAsync("entry", "value", tags: ["code:A"]);
+        var commandsBefore = _l2.Commands;
+
+        await invalidator.InvalidateAsync("code:A");
+
+        Assert.Equal(commandsBefore, _l2.Commands);
+    }
+
+    [Fact]
+    public async Task Without_a_broadcast_the_local_entry_is_still_invalidated()
+    {
+        var invalidator = new TagInvalidator(_cache);
+        await _cache.SetAsync("entry", "value", tags: ["code:A"]);
+
+        await invalidator.InvalidateAsync("code:A");
 
         Assert.False((await _cache.TryGetAsync<string>("entry")).HasValue);
     }
 
     [Fact]
-    public async Task Invalidations_asked_while_a_removal_runs_join_one_next_removal()
+    public async Task An_entry_written_after_the_invalidation_is_served()
     {
-        var invalidator = new TagInvalidator(_cache);
-        _firstRemovalMayFinish.Reset();
-        var first = invalidator.InvalidateAsync("hot");
-        Assert.True(_firstRemovalStarted.Wait(TimeSpan.FromSeconds(10)));
+        var invalidator = new TagInvalidator(_cache, _broadcast);
+        await invalidator.InvalidateAsync("code:A");
+        await Task.Delay(5);
 
-        await _cache.SetAsync("entry", "value", tags: ["hot"]);
-        var joined = Enumerable.Range(0, 400).Select(_ => invalidator.InvalidateAsync("hot")).ToArray();
-        _firstRemovalMayFinish.Set();
-        await first;
-        await Task.WhenAll(joined);
+        await _cache.SetAsync("entry", "fresh", tags: ["code:A"]);
 
-        _ = Assert.Single(joined.Distinct());
-        Assert.Equal(2, _tagWrites);
-        Assert.False((await _cache.TryGetAsync<string>("entry")).HasValue);
+        Assert.Equal("fresh", (await _cache.TryGetAsync<string>("entry")).Value);
     }
 
-    [Fact]
-    public async Task An_invalidation_asked_after_a_removal_started_gets_a_removal_of_its_own()
+    private sealed class RecordingBroadcast : ITagBroadcast
     {
-        var invalidator = new TagInvalidator(_cache);
-        await invalidator.InvalidateAsync("hot");
-        var writesAfterFirst = _tagWrites;
+        public List<string> Tags { get; } = [];
 
-        // The entry is written after the first removal: only a new removal can take it out.
-        await _cache.SetAsync("entry", "value", tags: ["hot"]);
-        await invalidator.InvalidateAsync("hot");
+        public void Publish(string tag) => Tags.Add(tag);
+    }
 
-        Assert.False((await _cache.TryGetAsync<string>("entry")).HasValue);
-        Assert.True(_tagWrites > writesAfterFirst);
+    /// <summary>An in-memory L2 that counts the commands it gets.</summary>
+    private sealed class CountingDistributedCache : IDistributedCache
+    {
+        private readonly MemoryDistributedCache _inner = new(Options.Create(new MemoryDistributedCacheOptions()));
+        private int _commands;
+
+        public int Commands => Volatile.Read(ref _commands);
+
+        public byte[]? Get(string key) => Count(() => _inner.Get(key));
+
+        public Task<byte[]?> GetAsync(string key, CancellationToken token = default) => Count(() => _inner.GetAsync(key, token));
+
+        public void Refresh(string key) => Count(() => { _inner.Refresh(key); return 0; });
+
+        public Task RefreshAsync(string key, CancellationToken token = default) => Count(() => _inner.RefreshAsync(key, token));
+
+        public void Remove(string key) => Count(() => { _inner.Remove(key); return 0; });
+
+        public Task RemoveAsync(string key, CancellationToken token = default) => Count(() => _inner.RemoveAsync(key, token));
+
+        public void Set(string key, byte[] value, DistributedCacheEntryOptions options) =>
+            Count(() => { _inner.Set(key, value, options); return 0; });
+
+        public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) =>
+            Count(() => _inner.SetAsync(key, value, options, token));
+
+        private T Count<T>(Func<T> command)
+        {
+            Interlocked.Increment(ref _commands);
+            return command();
+        }
     }
 }

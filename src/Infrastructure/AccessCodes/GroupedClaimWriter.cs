@@ -1,0 +1,176 @@
+using Capacity.Application.AccessCodes;
+using Capacity.Application.Common.Metrics;
+using Capacity.Domain.Common;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Capacity.Infrastructure.AccessCodes;
+
+/// <summary>
+/// Group commit across codes: the coalescer hands over one batch per code; batches of different codes that
+/// are ready while <see cref="ClaimOptions.GroupedTransactions"/> claim transactions are already running wait
+/// here and share the next transaction (up to <see cref="ClaimOptions.MaxCodesPerTransaction"/> codes and
+/// <see cref="ClaimOptions.MaxBatchSize"/> claims), so claims spread over many codes are not bounded by one
+/// commit per claim either. Self-clocking like the per-code queue: when a transaction slot is free a batch
+/// starts at once, alone; under load the groups grow. A batch whose code row another transaction holds gets
+/// null, as from a one-code transaction, and its code's queue backs off and retries.
+/// Batches with client references (idempotent claims) run as one-code transactions, outside the groups.
+/// </summary>
+internal sealed partial class GroupedClaimWriter(
+    IClaimStatements statements,
+    IOptions<ClaimOptions> options,
+    ILogger<GroupedClaimWriter> logger) : IClaimBatchWriter
+{
+    private readonly ClaimOptions _options = options.Value;
+    private readonly List<Part> _waiting = [];
+    private readonly Lock _sync = new();
+    private int _running;
+
+    public Task<Result<SeatGrant>[]?> TryGrantAsync(
+        string code, IReadOnlyList<string?> clientRefs, CancellationToken cancellationToken)
+    {
+        if (_options.MaxCodesPerTransaction == 1 || clientRefs.Count == 0 || clientRefs.Any(r => r is not null))
+        {
+            return statements.TryGrantAsync(code, clientRefs, cancellationToken);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var part = new Part(new CodeClaims(code, clientRefs.Count));
+        bool start;
+        lock (_sync)
+        {
+            _waiting.Add(part);
+            start = _running < _options.GroupedTransactions;
+            if (start)
+            {
+                _running++;
+            }
+        }
+
+        if (start)
+        {
+            _ = Task.Run(RunGroupsAsync, CancellationToken.None);
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            // A part that has not joined a transaction yet leaves without a trace; once it has, its outcome stands.
+            var registration = cancellationToken.Register(static state => ((Part)state!).TryCancel(), part);
+            _ = part.Completion.Task.ContinueWith(
+                static (_, state) => ((CancellationTokenRegistration)state!).Dispose(),
+                registration,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+
+        return part.Completion.Task;
+    }
+
+    /// <summary>One transaction slot: runs groups until nothing waits, then frees the slot.</summary>
+    private async Task RunGroupsAsync()
+    {
+        while (true)
+        {
+            var group = TakeGroup();
+            if (group is null)
+            {
+                return;
+            }
+
+            try
+            {
+                var outcomes = await statements.TryGrantGroupAsync(group.ConvertAll(p => p.Claims), CancellationToken.None);
+                if (outcomes.Length != group.Count)
+                {
+                    throw new InvalidOperationException(
+                        $"The grouped claim transaction answered {outcomes.Length} parts of {group.Count}.");
+                }
+
+                for (var i = 0; i < group.Count; i++)
+                {
+                    group[i].Completion.TrySetResult(outcomes[i]);
+                }
+
+                CapacityMetrics.ClaimTransactionCodes.Record(group.Count);
+            }
+            catch (Exception e)
+            {
+                // The database failed (or is down): every batch of the group sees the same exception, as a
+                // one-code transaction's batch would.
+                LogGroupFailed(logger, e, group.Count);
+                group.ForEach(p => p.Completion.TrySetException(e));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the waiting parts in arrival order, each code once, up to the limits (the first part always);
+    /// null, and the slot freed, when none waits.
+    /// </summary>
+    private List<Part>? TakeGroup()
+    {
+        lock (_sync)
+        {
+            List<Part>? group = null;
+            HashSet<string>? codes = null;
+            var claims = 0;
+            var kept = 0;
+            for (var i = 0; i < _waiting.Count; i++)
+            {
+                var part = _waiting[i];
+                var full = group is not null
+                    && (group.Count == _options.MaxCodesPerTransaction || claims + part.Claims.Claims > _options.MaxBatchSize);
+                if (full || (codes is not null && codes.Contains(part.Claims.Code)))
+                {
+                    // Left for a later group: over the limits, or a second batch of a code already in this group.
+                    _waiting[kept++] = part;
+                    continue;
+                }
+
+                if (!part.TryTake())
+                {
+                    continue; // cancelled while waiting
+                }
+
+                group ??= [];
+                codes ??= new HashSet<string>(StringComparer.Ordinal);
+                group.Add(part);
+                codes.Add(part.Claims.Code);
+                claims += part.Claims.Claims;
+            }
+
+            _waiting.RemoveRange(kept, _waiting.Count - kept);
+            if (group is null)
+            {
+                _running--;
+            }
+
+            return group;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A grouped claim transaction of {Codes} codes failed.")]
+    private static partial void LogGroupFailed(ILogger logger, Exception exception, int codes);
+
+    /// <summary>One code's batch waiting for a transaction. State: 0 waiting, 1 in a transaction, 2 cancelled.</summary>
+    private sealed class Part(CodeClaims claims)
+    {
+        private int _state;
+
+        public CodeClaims Claims { get; } = claims;
+
+        public TaskCompletionSource<Result<SeatGrant>[]?> Completion { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+
+        public void TryCancel()
+        {
+            if (Interlocked.CompareExchange(ref _state, 2, 0) == 0)
+            {
+                Completion.TrySetCanceled();
+            }
+        }
+    }
+}
