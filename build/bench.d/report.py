@@ -110,23 +110,23 @@ def pgbench_summary(stdout_file, log_dir, clients):
 # ----------------------------------------------------------------------------- /metrics
 
 
-def read_batch_histogram(path):
-    """capacity_claim_batch_size buckets, sum and count from a Prometheus text scrape."""
+def read_batch_histogram(path, metric="capacity_claim_batch_size"):
+    """A histogram's buckets, sum and count from a Prometheus text scrape."""
     buckets, total, count = {}, 0.0, 0
     if not os.path.exists(path):
         return buckets, total, count
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
-            if not line.startswith("capacity_claim_batch_size"):
+            if not line.startswith(metric + "_"):
                 continue
             name, _, value = line.rpartition(" ")
             value = float(value)
-            if name.startswith("capacity_claim_batch_size_bucket"):
+            if name.startswith(metric + "_bucket"):
                 le = re.search(r'le="([^"]+)"', name).group(1)
                 buckets[le] = buckets.get(le, 0) + value
-            elif name.startswith("capacity_claim_batch_size_sum"):
+            elif name.startswith(metric + "_sum"):
                 total += value
-            elif name.startswith("capacity_claim_batch_size_count"):
+            elif name.startswith(metric + "_count"):
                 count += int(value)
     return buckets, total, count
 
@@ -151,8 +151,15 @@ def metrics_delta(before_file, after_file):
     """What the API's /metrics say about the claims between two scrapes."""
     b_buckets, b_sum, b_count = read_batch_histogram(before_file)
     a_buckets, a_sum, a_count = read_batch_histogram(after_file)
-    transactions = a_count - b_count
+    # Batches: the claims of one code answered together. Batches of different codes may share one grouped
+    # transaction (capacity_claim_transaction_codes: codes per grouped transaction).
+    batches = a_count - b_count
     claims = a_sum - b_sum
+    _, bg_sum, bg_count = read_batch_histogram(before_file, "capacity_claim_transaction_codes")
+    _, ag_sum, ag_count = read_batch_histogram(after_file, "capacity_claim_transaction_codes")
+    grouped_transactions, grouped_batches = ag_count - bg_count, ag_sum - bg_sum
+    # Batches outside groups (client references, or grouping switched off) are one transaction each.
+    transactions = grouped_transactions + max(0, batches - grouped_batches)
     cumulative = {le: a_buckets.get(le, 0) - b_buckets.get(le, 0) for le in a_buckets}
 
     def le_key(le):
@@ -160,10 +167,10 @@ def metrics_delta(before_file, after_file):
 
     # Bucket upper bound under which half / 99% of the transactions fall.
     def bucket_percentile(p):
-        if transactions <= 0:
+        if batches <= 0:
             return None
         for le in sorted(cumulative, key=le_key):
-            if cumulative[le] >= p / 100.0 * transactions:
+            if cumulative[le] >= p / 100.0 * batches:
                 return le
         return "+Inf"
 
@@ -179,12 +186,12 @@ def metrics_delta(before_file, after_file):
         return (dur_sum.get(request, 0) / n * 1000.0) if n else None
 
     def usage_lookups(path):
-        """Cache lookups of the claims' usage pre-check (GetCodeUsage.Query), by result."""
+        """Cache lookups of the claims' usage pre-check (GetAccessCode.Peek, this instance's memory), by result."""
         out = {"hit": 0.0, "miss": 0.0}
         if os.path.exists(path):
             with open(path, encoding="utf-8", errors="replace") as f:
                 for line in f:
-                    if line.startswith("capacity_cache_lookups_total{") and 'request="GetCodeUsage.Query"' in line:
+                    if line.startswith("capacity_cache_lookups_total{") and 'request="GetAccessCode.Peek"' in line:
                         result = re.search(r'result="([^"]*)"', line).group(1)
                         out[result] = out.get(result, 0.0) + float(line.rpartition(" ")[2])
         return out
@@ -194,13 +201,16 @@ def metrics_delta(before_file, after_file):
 
     return {
         "transactions": transactions,
+        "batches": batches,
         "claims": claims,
-        "mean_batch": (claims / transactions) if transactions > 0 else None,
+        "mean_batch": (claims / batches) if batches > 0 else None,
+        "claims_per_transaction": (claims / transactions) if transactions > 0 else None,
+        "codes_per_transaction": (batches / transactions) if transactions > 0 else None,
         "p50_bucket_le": bucket_percentile(50),
         "p99_bucket_le": bucket_percentile(99),
         "cumulative_buckets": {le: cumulative[le] for le in sorted(cumulative, key=le_key)},
         "claim_pipeline_mean_ms": mean_ms("ClaimSeat.Command"),
-        "usage_precheck_mean_ms": mean_ms("GetCodeUsage.Query"),
+        "usage_precheck_mean_ms": mean_ms("GetAccessCode.Peek"),
         "usage_precheck_cache": lookups,
     }
 
@@ -259,10 +269,13 @@ def cpu_usage(path, ok):
     wall = after[3] - before[3]
     proc_s = (after[0] - before[0]) / tck
     busy, total = after[1] - before[1], after[2] - before[2]
+    pg_s = (after[4] - before[4]) / tck if len(before) > 4 and len(after) > 4 else None
     return {
         "wall_s": wall,
         "server_cores": (proc_s / wall) if wall > 0 and proc_s > 0 else None,
         "server_cpu_ms_per_request": (proc_s * 1000.0 / ok) if ok and proc_s > 0 else None,
+        "postgres_cores": (pg_s / wall) if pg_s and wall > 0 else None,
+        "postgres_cpu_ms_per_request": (pg_s * 1000.0 / ok) if pg_s and ok else None,
         "machine_busy_cores": (busy / total * nproc) if total > 0 else None,
         "nproc": nproc,
     }
@@ -727,25 +740,29 @@ def markdown(results, scenarios, table, series, batches, correctness_ok, chart_o
     out.extend(api_log_section(results.get("api_log")))
     out.append("## What bounds the claim figures\n")
     out.append(
-        "From the API's own `/metrics`, scraped before and after each measured claim run: claims per claim transaction "
-        "(`capacity_claim_batch_size`), the mean time a claim spends in the API's pipeline "
-        "(`capacity_request_duration_seconds`, from the mediator's first behavior to the answer; wrk's latency adds "
-        "Kestrel and waiting for a CPU) and the cache of the claims' usage pre-check.\n"
+        "From the API's own `/metrics`, scraped before and after each measured claim run: claim batches (the claims of "
+        "one code answered together, `capacity_claim_batch_size`), claim transactions (batches of different codes share "
+        "one when they are ready at the same time, `capacity_claim_transaction_codes`), the mean time a claim spends in "
+        "the API's pipeline (`capacity_request_duration_seconds`, from the mediator's first behavior to the answer; wrk's "
+        "latency adds Kestrel and waiting for a CPU) and the usage pre-check, read from this instance's memory cache.\n"
     )
-    out.append("| scenario | claim transactions | claims | claims per transaction (mean) | half of the transactions ≤ | 99 % ≤ | "
-               "mean time in the pipeline per claim | wrk's mean latency | usage pre-check cache hits |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("| scenario | claim transactions | claims | code batches | claims per batch (mean) | half of the batches ≤ | "
+               "99 % ≤ | codes per transaction (mean) | claims per transaction (mean) | mean time in the pipeline per claim | "
+               "wrk's mean latency | usage pre-check cache hits |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     raw = results["raw"]
     for sid, label, api in (("hot", "hot-code claims", raw["hot-api"]), ("spread", "spread claims", raw["spread-api"])):
         b = batches[sid]
         mean = "—" if b["mean_batch"] is None else f"{b['mean_batch']:.1f}"
+        codes = "—" if b.get("codes_per_transaction") is None else f"{b['codes_per_transaction']:.1f}"
+        per_tx = "—" if b.get("claims_per_transaction") is None else f"{b['claims_per_transaction']:.1f}"
         lk = b["usage_precheck_cache"]
         looked = lk.get("hit", 0) + lk.get("miss", 0)
         hits = f"{lk.get('hit', 0) / looked * 100:.0f} % of {looked:,.0f}" if looked else "—"
         pipe = "—" if b["claim_pipeline_mean_ms"] is None else f"{fmt_ms(b['claim_pipeline_mean_ms'])} ms"
         wrk_mean = "—" if not api else f"{fmt_ms(api['latency_ms']['mean'])} ms"
-        out.append(f"| {label} | {fmt_int(b['transactions'])} | {fmt_int(b['claims'])} | {mean} | {b['p50_bucket_le'] or '—'} | "
-                   f"{b['p99_bucket_le'] or '—'} | {pipe} | {wrk_mean} | {hits} |")
+        out.append(f"| {label} | {fmt_int(b['transactions'])} | {fmt_int(b['claims'])} | {fmt_int(b.get('batches'))} | {mean} | "
+                   f"{b['p50_bucket_le'] or '—'} | {b['p99_bucket_le'] or '—'} | {codes} | {per_tx} | {pipe} | {wrk_mean} | {hits} |")
     out.append("")
     out.append(
         "What the API's PostgreSQL connections were doing during each measured claim run (`pg_stat_activity`, once a "
@@ -799,10 +816,10 @@ def observations(results, scenarios, batches):
     if hot and ref and b["transactions"]:
         secs = hot["duration_s"] or 1
         out.append(
-            f"- **Hot code.** {hot['figure']:,.0f} claims/s came from {b['transactions'] / secs:,.0f} claim transactions/s "
-            f"(mean {b['mean_batch']:.0f} claims each; {single_share(b)} of the transactions carried a single claim): "
-            "claims of one code queue in the API behind the code's one transaction in flight and the next transaction "
-            "takes all that are waiting. pgbench's single-row UPDATE commits "
+            f"- **Hot code.** {hot['figure']:,.0f} claims/s came from {b['batches'] / secs:,.0f} batches/s of the code "
+            f"(mean {b['mean_batch']:.0f} claims each; {single_share(b)} of the batches carried a single claim): "
+            "claims of one code queue in the API behind the code's one batch in flight and the next batch takes all "
+            "that are waiting. pgbench's single-row UPDATE commits "
             f"{ref['figure']:,.0f} transactions/s at -c {pool}: every UPDATE waits for the row lock, which its "
             "predecessor holds until its commit's WAL flush, so one row gets one flush per seat; the API gets one flush "
             "per batch. The hot figure is then bounded by the CPU the API, wrk and PostgreSQL share (HTTP, JSON, the "
@@ -813,16 +830,14 @@ def observations(results, scenarios, batches):
     spread, bs = raw["spread-api"], batches["spread"]
     sref = raw.get(f"pgbench-spread-c{pool}")
     if spread and sref and bs["transactions"]:
-        lk = bs["usage_precheck_cache"]
-        looked = lk.get("hit", 0) + lk.get("miss", 0)
-        miss = f"{lk.get('miss', 0) / looked * 100:.0f} %" if looked else "—"
+        codes = bs.get("codes_per_transaction") or 1
         out.append(
-            f"- **Spread codes.** Claims rarely meet on a code (mean {bs['mean_batch']:.2f} claims per transaction), so each "
-            f"claim is its own transaction — lock the code row, UPDATE, INSERT the session, commit — plus the usage "
-            f"pre-check (a cache read, a miss {miss} of the time — the code was never read before or the previous "
-            f"grant on it invalidated the entry — then a query) and the cache invalidation through Redis. pgbench sends one prepared UPDATE per "
-            f"transaction ({sref['figure']:,.0f}/s). With {pool} pooled connections, the API's throughput is at most "
-            f"{pool} ÷ the time a claim holds a connection."
+            f"- **Spread codes.** Claims rarely meet on a code (mean {bs['mean_batch']:.2f} claims per batch), but batches "
+            f"of different codes that are ready while the grouped transactions in flight run share the next one: "
+            f"{fmt_int(bs['transactions'])} transactions for {fmt_int(bs['claims'])} claims, a mean of {codes:.1f} codes "
+            "each (one statement: lock the codes' rows with SKIP LOCKED, one UPDATE, one INSERT of the sessions, one "
+            f"commit). pgbench sends one prepared UPDATE per transaction ({sref['figure']:,.0f}/s at -c {pool}), so it "
+            "pays a commit per row; the API pays one per group, and HTTP, JSON and the pipeline per claim."
             + activity_sentence(bs.get("postgres_activity"))
             + claim_cpu_sentence(spread)
         )
@@ -869,7 +884,11 @@ def claim_cpu_sentence(api):
     if not c.get("server_cpu_ms_per_request"):
         return ""
     text = (f" The API process used {c['server_cores']:.2f} cores, {c['server_cpu_ms_per_request']:.2f} ms of CPU per "
-            f"granted claim, with {c['machine_busy_cores']:.2f} of the machine's {c['nproc']} cores busy in all")
+            f"granted claim")
+    if c.get("postgres_cpu_ms_per_request"):
+        text += (f", PostgreSQL's processes {c['postgres_cores']:.2f} cores, "
+                 f"{c['postgres_cpu_ms_per_request']:.2f} ms per claim")
+    text += f", with {c['machine_busy_cores']:.2f} of the machine's {c['nproc']} cores busy in all"
     if c["server_cores"] < 0.8 and c["machine_busy_cores"] >= 0.95 * c["nproc"]:
         text += (": the machine was saturated while the API itself used less than a core, so between round trips its "
                  "continuations (and PostgreSQL's and Redis's processes) wait for a CPU; the number of sequential round "
@@ -879,7 +898,7 @@ def claim_cpu_sentence(api):
 
 def single_share(b):
     ones = b["cumulative_buckets"].get("1", 0)
-    return f"{ones / b['transactions'] * 100:.0f} %" if b["transactions"] else "—"
+    return f"{ones / b['batches'] * 100:.0f} %" if b.get("batches") else "—"
 
 
 def cpu_cells(r):
