@@ -34,7 +34,12 @@ internal sealed partial class GroupedClaimWriter(
             return statements.TryGrantAsync(code, clientRefs, cancellationToken);
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Cancellation is reported through the task, as by any asynchronous method, not thrown from the call.
+            return Task.FromCanceled<Result<SeatGrant>[]?>(cancellationToken);
+        }
+
         var part = new Part(new CodeClaims(code, clientRefs.Count));
         bool start;
         lock (_sync)

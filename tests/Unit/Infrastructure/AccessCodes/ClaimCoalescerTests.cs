@@ -296,6 +296,9 @@ public sealed class ClaimCoalescerTests
 
         AssertIdleSoon();
         Assert.Single(_writer.CallsOf(Code));
+
+        // Awaited: ClaimAsync's task turns cancelled only once its continuation has run on the pool.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Within(abandoned));
         Assert.True(abandoned.IsCanceled);
     }
 
