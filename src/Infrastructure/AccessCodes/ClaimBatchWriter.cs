@@ -12,9 +12,12 @@ internal interface IClaimBatchWriter
 {
     /// <summary>
     /// One outcome per claim, in order (each claim is its client reference, or null); null when another
-    /// transaction holds the code row (nothing changed: the caller backs off and retries).
+    /// transaction holds the code row, or when the batch was still waiting for a transaction at
+    /// <paramref name="deadline"/> (the earliest deadline of its claims). Null means nothing changed: the caller
+    /// backs off and retries, or answers its expired claims busy.
     /// </summary>
-    Task<Result<SeatGrant>[]?> TryGrantAsync(string code, IReadOnlyList<string?> clientRefs, CancellationToken cancellationToken);
+    Task<Result<SeatGrant>[]?> TryGrantAsync(
+        string code, IReadOnlyList<string?> clientRefs, DateTimeOffset deadline, CancellationToken cancellationToken);
 }
 
 /// <summary>Claims of one code without client references, as one part of a grouped claim transaction.</summary>
@@ -205,6 +208,13 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<Claim
             total += parts[i].Claims;
         }
 
+        // Two parts of one code would get two k's from one usage_count while UPDATE adds only one of them: the
+        // sessions would outnumber the count. The caller never sends that; refuse it rather than trust it.
+        if (codes.Distinct(StringComparer.Ordinal).Count() != codes.Length)
+        {
+            throw new ArgumentException("A grouped claim transaction must not hold two batches of one code.", nameof(parts));
+        }
+
         var sessionIds = NewSessionIds(total, now);
         var sessionPart = new int[total];
         var sessionPlace = new int[total];
@@ -251,8 +261,9 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<Claim
             : throw new InvalidOperationException($"The grouped claim statement answered {answered} of {parts.Count} parts.");
     }
 
+    // A one-code statement starts at once; it is bounded by its command timeout (the claims' deadline length).
     public Task<Result<SeatGrant>[]?> TryGrantAsync(
-        string code, IReadOnlyList<string?> clientRefs, CancellationToken cancellationToken) =>
+        string code, IReadOnlyList<string?> clientRefs, DateTimeOffset deadline, CancellationToken cancellationToken) =>
         clientRefs.All(r => r is null)
             ? TryGrantAnonymousAsync(code, clientRefs.Count, cancellationToken)
             : TryGrantWithReferencesAsync(code, clientRefs, cancellationToken);

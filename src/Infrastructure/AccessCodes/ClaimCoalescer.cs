@@ -10,7 +10,8 @@ namespace Capacity.Infrastructure.AccessCodes;
 /// <summary>
 /// Coalesces the claims of one code on this instance. Claims that arrive while a claim transaction of the
 /// same code is in flight wait here and join the next transaction, which grants all of them it can with one
-/// row lock and one commit (<see cref="ClaimBatchWriter"/>). So throughput on a hot code is not bounded by
+/// row lock (<see cref="ClaimBatchWriter"/>; batches of different codes may share a commit, see
+/// <see cref="GroupedClaimWriter"/>). So throughput on a hot code is not bounded by
 /// one commit per seat, claims of one code never race each other for the row lock, and NOWAIT + backoff only
 /// meets other instances. A batch that meets another instance's lock rejoins the queue (with whatever
 /// arrived meanwhile) after a jittered backoff; a claim is answered "busy" only when its own deadline passes.
@@ -126,7 +127,8 @@ internal sealed partial class ClaimCoalescer(
             Result<SeatGrant>[]? results;
             try
             {
-                results = await writer.TryGrantAsync(code, live.ConvertAll(c => c.ClientRef), CancellationToken.None);
+                results = await writer.TryGrantAsync(
+                    code, live.ConvertAll(c => c.ClientRef), live.Min(c => c.Deadline), CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -140,8 +142,8 @@ internal sealed partial class ClaimCoalescer(
             if (results is null)
             {
                 // Never back off past the earliest deadline of the batch: those claims are then answered busy
-                // on time by the next TakeBatch. (A transaction in flight is bounded by the deadline too: its
-                // statement times out then.)
+                // on time by the next TakeBatch. (A batch waiting for a grouped transaction comes back null at its
+                // earliest deadline, and a statement in flight times out after the deadline's length.)
                 collisions++;
                 Requeue(code, live);
                 var untilEarliestDeadline = live.Min(c => c.Deadline) - clock.GetUtcNow();

@@ -15,10 +15,13 @@ namespace Capacity.Infrastructure.AccessCodes;
 /// starts at once, alone; under load the groups grow. A batch whose code row another transaction holds gets
 /// null, as from a one-code transaction, and its code's queue backs off and retries.
 /// Batches with client references (idempotent claims) run as one-code transactions, outside the groups.
+/// A batch still waiting when its earliest deadline passes comes back null (nothing changed), so its claims
+/// are answered busy within one transaction's length of their deadline, however long the queue.
 /// </summary>
 internal sealed partial class GroupedClaimWriter(
     IClaimStatements statements,
     IOptions<ClaimOptions> options,
+    TimeProvider clock,
     ILogger<GroupedClaimWriter> logger) : IClaimBatchWriter
 {
     private readonly ClaimOptions _options = options.Value;
@@ -27,11 +30,11 @@ internal sealed partial class GroupedClaimWriter(
     private int _running;
 
     public Task<Result<SeatGrant>[]?> TryGrantAsync(
-        string code, IReadOnlyList<string?> clientRefs, CancellationToken cancellationToken)
+        string code, IReadOnlyList<string?> clientRefs, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         if (_options.MaxCodesPerTransaction == 1 || clientRefs.Count == 0 || clientRefs.Any(r => r is not null))
         {
-            return statements.TryGrantAsync(code, clientRefs, cancellationToken);
+            return statements.TryGrantAsync(code, clientRefs, deadline, cancellationToken);
         }
 
         if (cancellationToken.IsCancellationRequested)
@@ -40,7 +43,7 @@ internal sealed partial class GroupedClaimWriter(
             return Task.FromCanceled<Result<SeatGrant>[]?>(cancellationToken);
         }
 
-        var part = new Part(new CodeClaims(code, clientRefs.Count));
+        var part = new Part(new CodeClaims(code, clientRefs.Count), deadline);
         bool start;
         lock (_sync)
         {
@@ -75,37 +78,60 @@ internal sealed partial class GroupedClaimWriter(
     /// <summary>One transaction slot: runs groups until nothing waits, then frees the slot.</summary>
     private async Task RunGroupsAsync()
     {
-        while (true)
+        try
         {
-            var group = TakeGroup();
-            if (group is null)
+            while (TakeGroup() is { } group)
             {
-                return;
+                await RunGroupAsync(group);
+            }
+        }
+        catch (Exception e)
+        {
+            // Only a bug gets here (TakeGroup threw): no caller may wait forever, so everything waiting fails
+            // (its claims answer 503) and the slot is freed; the next batch starts afresh.
+            LogWriterFailed(logger, e);
+            List<Part> waiting;
+            lock (_sync)
+            {
+                _running--;
+                waiting = [.. _waiting];
+                _waiting.Clear();
             }
 
-            try
-            {
-                var outcomes = await statements.TryGrantGroupAsync(group.ConvertAll(p => p.Claims), CancellationToken.None);
-                if (outcomes.Length != group.Count)
-                {
-                    throw new InvalidOperationException(
-                        $"The grouped claim transaction answered {outcomes.Length} parts of {group.Count}.");
-                }
+            waiting.ForEach(p => p.Completion.TrySetException(e));
+        }
+    }
 
-                for (var i = 0; i < group.Count; i++)
-                {
-                    group[i].Completion.TrySetResult(outcomes[i]);
-                }
-
-                CapacityMetrics.ClaimTransactionCodes.Record(group.Count);
-            }
-            catch (Exception e)
+    /// <summary>Runs one grouped transaction and answers every part of it, whatever happens.</summary>
+    private async Task RunGroupAsync(List<Part> group)
+    {
+        try
+        {
+            var outcomes = await statements.TryGrantGroupAsync(group.ConvertAll(p => p.Claims), CancellationToken.None);
+            if (outcomes.Length != group.Count)
             {
-                // The database failed (or is down): every batch of the group sees the same exception, as a
-                // one-code transaction's batch would.
-                LogGroupFailed(logger, e, group.Count);
-                group.ForEach(p => p.Completion.TrySetException(e));
+                throw new InvalidOperationException(
+                    $"The grouped claim transaction answered {outcomes.Length} parts of {group.Count}.");
             }
+
+            var answered = 0;
+            for (var i = 0; i < group.Count; i++)
+            {
+                group[i].Completion.TrySetResult(outcomes[i]);
+                answered += outcomes[i] is null ? 0 : 1;
+            }
+
+            if (answered > 0)
+            {
+                CapacityMetrics.ClaimTransactionCodes.Record(answered);
+            }
+        }
+        catch (Exception e)
+        {
+            // The database failed (or is down): every batch of the group sees the same exception, as a
+            // one-code transaction's batch would.
+            group.ForEach(p => p.Completion.TrySetException(e));
+            LogGroupFailed(logger, e, group.Count);
         }
     }
 
@@ -115,6 +141,7 @@ internal sealed partial class GroupedClaimWriter(
     /// </summary>
     private List<Part>? TakeGroup()
     {
+        var now = clock.GetUtcNow();
         lock (_sync)
         {
             List<Part>? group = null;
@@ -138,6 +165,13 @@ internal sealed partial class GroupedClaimWriter(
                     continue; // cancelled while waiting
                 }
 
+                if (part.Deadline <= now)
+                {
+                    // Its claims' deadline passed while it waited for a slot: nothing changed, the caller answers busy.
+                    part.Completion.TrySetResult(null);
+                    continue;
+                }
+
                 group ??= [];
                 codes ??= new HashSet<string>(StringComparer.Ordinal);
                 group.Add(part);
@@ -155,15 +189,21 @@ internal sealed partial class GroupedClaimWriter(
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "A grouped claim transaction slot stopped unexpectedly.")]
+    private static partial void LogWriterFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "A grouped claim transaction of {Codes} codes failed.")]
     private static partial void LogGroupFailed(ILogger logger, Exception exception, int codes);
 
     /// <summary>One code's batch waiting for a transaction. State: 0 waiting, 1 in a transaction, 2 cancelled.</summary>
-    private sealed class Part(CodeClaims claims)
+    private sealed class Part(CodeClaims claims, DateTimeOffset deadline)
     {
         private int _state;
 
         public CodeClaims Claims { get; } = claims;
+
+        /// <summary>The earliest deadline of the part's claims: it does not wait for a slot past it.</summary>
+        public DateTimeOffset Deadline { get; } = deadline;
 
         public TaskCompletionSource<Result<SeatGrant>[]?> Completion { get; } =
             new(TaskCreationOptions.RunContinuationsAsynchronously);

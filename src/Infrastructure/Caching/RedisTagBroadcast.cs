@@ -35,6 +35,7 @@ internal sealed partial class RedisTagBroadcast(
     private bool _sending;
     private bool _subscribed;
     private DateTimeOffset _lastWarning = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastRecovery = DateTimeOffset.MinValue;
     private bool _failing;
 
     public void Publish(string tag)
@@ -56,48 +57,87 @@ internal sealed partial class RedisTagBroadcast(
     /// <summary>Sends what is pending, one message at a time, until nothing is.</summary>
     private async Task SendAsync()
     {
-        while (true)
+        try
         {
-            string[] tags;
+            while (TakePending() is { } tags)
+            {
+                try
+                {
+                    var message = JsonSerializer.SerializeToUtf8Bytes(new TagMessage(_instance, tags), TagMessageJson.Default.TagMessage);
+                    await redis.GetSubscriber().PublishAsync(_channel, message).ConfigureAwait(false);
+                    Succeeded();
+                }
+                catch (Exception e)
+                {
+                    // Redis down, a command refused, anything: these tags are not sent (the other instances'
+                    // entries age out), and the next ones are tried.
+                    Failed(e, tags.Length);
+                }
+            }
+        }
+        finally
+        {
+            // Whatever happened, a later Publish must be able to start a sender again.
             lock (_sync)
             {
-                if (_pending.Count == 0)
+                _sending = false;
+                if (_pending.Count > 0)
                 {
-                    _sending = false;
-                    return;
-                }
-
-                if (_pending.Count <= MaxTagsPerMessage)
-                {
-                    tags = [.. _pending];
-                    _pending = new HashSet<string>(StringComparer.Ordinal);
-                }
-                else
-                {
-                    tags = [.. _pending.Take(MaxTagsPerMessage)];
-                    _pending.ExceptWith(tags);
+                    _sending = true;
+                    _ = Task.Run(SendAsync, CancellationToken.None);
                 }
             }
+        }
+    }
 
-            try
+    /// <summary>The next message's tags; null (the sender stops) when nothing is pending.</summary>
+    private string[]? TakePending()
+    {
+        lock (_sync)
+        {
+            if (_pending.Count == 0)
             {
-                var message = JsonSerializer.SerializeToUtf8Bytes(new TagMessage(_instance, tags), TagMessageJson.Default.TagMessage);
-                await redis.GetSubscriber().PublishAsync(_channel, message).ConfigureAwait(false);
-                if (_failing)
-                {
-                    _failing = false;
-                    LogRecovered(logger);
-                }
+                return null;
             }
-            catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+
+            string[] tags;
+            if (_pending.Count <= MaxTagsPerMessage)
             {
-                _failing = true;
-                var now = clock.GetUtcNow();
-                if (now - _lastWarning >= WarningInterval)
-                {
-                    _lastWarning = now;
-                    LogPublishFailed(logger, e, tags.Length);
-                }
+                tags = [.. _pending];
+                _pending = new HashSet<string>(StringComparer.Ordinal);
+            }
+            else
+            {
+                tags = [.. _pending.Take(MaxTagsPerMessage)];
+                _pending.ExceptWith(tags);
+            }
+
+            return tags;
+        }
+    }
+
+    // Only the one running sender calls these two: no lock needed. Both log at most once per interval, so a
+    // Redis that flaps cannot flood the log.
+    private void Failed(Exception e, int tags)
+    {
+        _failing = true;
+        var now = clock.GetUtcNow();
+        if (now - _lastWarning >= WarningInterval)
+        {
+            _lastWarning = now;
+            LogPublishFailed(logger, e, tags);
+        }
+    }
+
+    private void Succeeded()
+    {
+        if (_failing)
+        {
+            _failing = false;
+            if (clock.GetUtcNow() - _lastRecovery >= WarningInterval)
+            {
+                _lastRecovery = clock.GetUtcNow();
+                LogRecovered(logger);
             }
         }
     }
@@ -157,7 +197,7 @@ internal sealed partial class RedisTagBroadcast(
         {
             if (!string.IsNullOrEmpty(tag))
             {
-                _ = cache.RemoveByTagAsync(tag, LocalCache.Only).AsTask();
+                _ = TagInvalidator.RemoveLocallyAsync(cache, tag).AsTask();
             }
         }
     }

@@ -25,7 +25,8 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, Tag
     {
         if (message is ICachedQuery { CacheOnly: true } probe)
         {
-            // This instance's memory only: a probe must cost no Redis round trip (it runs before every claim).
+            // This instance's memory only: a probe must not wait for Redis (it runs before every claim). (A hit
+            // on an entry a tag invalidated makes FusionCache expire that entry everywhere once.)
             var cached = await cache.TryGetAsync<TResponse>(probe.CacheKey, LocalCache.Only, cancellationToken);
             RecordLookup(hit: cached.HasValue);
             return cached.HasValue ? cached.Value : await next(message, cancellationToken);
@@ -70,6 +71,13 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, Tag
         var options = _entryOptions;
         if (options is null || options.Duration != duration)
         {
+            // An invalidation is remembered for TagMemoryDuration: an entry fresh for longer could come back.
+            if (duration > TagInvalidator.TagMemoryDuration)
+            {
+                throw new InvalidOperationException(
+                    $"{RequestName<TMessage>.Value} is cached for {duration}, longer than tag invalidations are remembered ({TagInvalidator.TagMemoryDuration}).");
+            }
+
             options = cache.CreateEntryOptions(duration: duration);
             _entryOptions = options;
         }

@@ -12,11 +12,26 @@ namespace Capacity.Application.Common.Caching;
 /// </summary>
 public sealed class TagInvalidator(IFusionCache cache, ITagBroadcast? broadcast = null)
 {
+    /// <summary>
+    /// How long this instance remembers that a tag was invalidated: at least as long as any tagged entry stays
+    /// fresh (<see cref="Behaviors.CachingBehavior{TMessage, TResponse}"/> refuses a tagged query cached longer),
+    /// because an entry written before the invalidation must not look fresh again once the memory is gone.
+    /// </summary>
+    public static readonly TimeSpan TagMemoryDuration = TimeSpan.FromHours(1);
+
+    // The tag's timestamp lives in this instance's memory only (no Redis write, no backplane message).
+    private static readonly FusionCacheEntryOptions RemoveLocally = new FusionCacheEntryOptions(TagMemoryDuration)
+        .SetSkipDistributedCache(true, true)
+        .SetSkipBackplaneNotifications(true);
+
     public async ValueTask InvalidateAsync(string tag)
     {
-        await cache.RemoveByTagAsync(tag, LocalCache.Only).ConfigureAwait(false);
+        await RemoveLocallyAsync(cache, tag).ConfigureAwait(false);
         broadcast?.Publish(tag);
     }
+
+    /// <summary>Invalidates the tag in this instance's memory cache only (what a received broadcast does).</summary>
+    public static ValueTask RemoveLocallyAsync(IFusionCache cache, string tag) => cache.RemoveByTagAsync(tag, RemoveLocally);
 }
 
 /// <summary>Tells the other instances which tags to invalidate in their memory caches.</summary>
@@ -26,7 +41,7 @@ public interface ITagBroadcast
     void Publish(string tag);
 }
 
-/// <summary>Entry options that keep an operation in this instance's memory cache.</summary>
+/// <summary>Entry options that keep a read in this instance's memory cache.</summary>
 public static class LocalCache
 {
     /// <summary>No L2 read or write, no backplane message.</summary>

@@ -33,14 +33,14 @@ public static class CapacityMetrics
     public static readonly Histogram<int> ClaimBatchSize = Meter.CreateHistogram<int>(
         "capacity.claim.batch_size",
         unit: "{claim}",
-        description: "Claims answered by one claim transaction of one code.",
+        description: "Claims of one code answered together (one batch; batches of different codes may share a transaction).",
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
 
     /// <summary>Codes whose claims shared one claim transaction (claims spread over many codes share commits).</summary>
     public static readonly Histogram<int> ClaimTransactionCodes = Meter.CreateHistogram<int>(
         "capacity.claim.transaction_codes",
         unit: "{code}",
-        description: "Codes whose claim batches one grouped claim transaction answered.",
+        description: "Codes whose claim batches one grouped claim transaction granted or refused (held rows not counted).",
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000] });
 
     /// <summary>Circuit breaker transitions, tagged with <c>state</c>.</summary>

@@ -215,11 +215,21 @@ public sealed class CachingBehaviorTests : IDisposable
         Assert.Equal(CircuitState.Open, breaker.State);
     }
 
-    public sealed record Lookup(string Key, string Tag) : ICachedQuery<Result<string>>
+    [Fact]
+    public async Task Query_cached_longer_than_tag_invalidations_are_remembered_is_refused()
+    {
+        var behavior = new CachingBehavior<Lookup, Result<string>>(_cache, new TagInvalidator(_cache), new OperationMonitor());
+        var query = new Lookup("long", "tag:long", TagInvalidator.TagMemoryDuration + TimeSpan.FromMinutes(1));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await behavior.Handle(query, (_, _) => ValueTask.FromResult<Result<string>>("value"), CancellationToken.None));
+    }
+
+    public sealed record Lookup(string Key, string Tag, TimeSpan? Duration = null) : ICachedQuery<Result<string>>
     {
         public string CacheKey => $"caching-behavior-tests:{Key}";
 
-        public TimeSpan CacheDuration => TimeSpan.FromMinutes(5);
+        public TimeSpan CacheDuration => Duration ?? TimeSpan.FromMinutes(5);
 
         public IReadOnlyCollection<string> CacheTags => [Tag];
     }

@@ -92,7 +92,7 @@ internal sealed class FakeClaimBatchWriter : IClaimBatchWriter
     }
 
     public async Task<Result<SeatGrant>[]?> TryGrantAsync(
-        string code, IReadOnlyList<string?> clientRefs, CancellationToken cancellationToken)
+        string code, IReadOnlyList<string?> clientRefs, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         PlannedAnswer? answer;
         lock (_sync)

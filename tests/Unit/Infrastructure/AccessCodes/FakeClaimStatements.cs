@@ -99,7 +99,7 @@ internal sealed class FakeClaimStatements : IClaimStatements
     public Task WaitForCodeCallsAsync(int count) => WaitForCallsAsync(grouped: false, count);
 
     public async Task<Result<SeatGrant>[]?> TryGrantAsync(
-        string code, IReadOnlyList<string?> clientRefs, CancellationToken cancellationToken)
+        string code, IReadOnlyList<string?> clientRefs, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         PlannedAnswer? answer;
         lock (_sync)

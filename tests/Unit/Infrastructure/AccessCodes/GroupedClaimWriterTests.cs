@@ -3,6 +3,7 @@ using Capacity.Domain.Common;
 using Capacity.Infrastructure.AccessCodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Capacity.UnitTests.Infrastructure.AccessCodes;
 
@@ -11,7 +12,10 @@ public sealed class GroupedClaimWriterTests
     // Real time, only so that a broken writer fails the test instead of hanging it; never waited out when green.
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
 
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
     private readonly FakeClaimStatements _statements = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2030, 1, 15, 12, 0, 0, TimeSpan.Zero));
 
     private GroupedClaimWriter Create(int groupedTransactions = 1, int maxCodesPerTransaction = 64, int maxBatchSize = 1000) => new(
         _statements,
@@ -21,12 +25,13 @@ public sealed class GroupedClaimWriterTests
             MaxCodesPerTransaction = maxCodesPerTransaction,
             MaxBatchSize = maxBatchSize,
         }),
+        _clock,
         NullLogger<GroupedClaimWriter>.Instance);
 
     /// <summary>A batch of <paramref name="claims"/> claims of <paramref name="code"/> without client references.</summary>
-    private static Task<Result<SeatGrant>[]?> Batch(
+    private Task<Result<SeatGrant>[]?> Batch(
         GroupedClaimWriter writer, string code, int claims = 1, CancellationToken cancellationToken = default) =>
-        writer.TryGrantAsync(code, new string?[claims], cancellationToken);
+        writer.TryGrantAsync(code, new string?[claims], _clock.GetUtcNow() + Deadline, cancellationToken);
 
     private static Task<T> Within<T>(Task<T> task) => task.WaitAsync(Patience);
 
@@ -191,7 +196,7 @@ public sealed class GroupedClaimWriterTests
         var writer = Create();
         var (held, gate) = await HoldGroupAsync(writer, "CODE-A");
 
-        var idempotent = await Within(writer.TryGrantAsync("CODE-B", ["client-1", null], CancellationToken.None));
+        var idempotent = await Within(writer.TryGrantAsync("CODE-B", ["client-1", null], _clock.GetUtcNow() + Deadline, CancellationToken.None));
 
         AssertGranted(idempotent, "CODE-B", claims: 2);
         var call = Assert.Single(_statements.CodeCalls);
@@ -207,7 +212,7 @@ public sealed class GroupedClaimWriterTests
     {
         var writer = Create();
         var gate = _statements.HoldCodeCall();
-        var idempotent = writer.TryGrantAsync("CODE-A", ["client-1"], CancellationToken.None);
+        var idempotent = writer.TryGrantAsync("CODE-A", ["client-1"], _clock.GetUtcNow() + Deadline, CancellationToken.None);
         await Within(_statements.WaitForCodeCallsAsync(1));
 
         var anonymous = await Within(Batch(writer, "CODE-B"));
@@ -427,5 +432,22 @@ public sealed class GroupedClaimWriterTests
         Assert.All(groups, g => Assert.Equal(g.Length, g.Select(p => p.Code).Distinct().Count()));
         Assert.Equal(codes.Order(StringComparer.Ordinal), groups.SelectMany(g => g).Select(p => p.Code).Order(StringComparer.Ordinal));
         Assert.InRange(_statements.MostGroupsInFlight, 1, GroupedTransactions);
+    }
+
+    [Fact]
+    public async Task Batch_still_waiting_for_a_slot_at_its_deadline_comes_back_null_without_being_sent()
+    {
+        var writer = Create(groupedTransactions: 1);
+        var (held, gate) = await HoldGroupAsync(writer, "CODE-A");
+        var late = Batch(writer, "CODE-B");
+        var onTime = writer.TryGrantAsync("CODE-C", new string?[1], _clock.GetUtcNow() + (Deadline * 3), CancellationToken.None);
+
+        _clock.Advance(Deadline * 2);
+        gate.SetResult();
+        AssertGranted(await Within(held), "CODE-A", 1);
+
+        Assert.Null(await Within(late));
+        AssertGranted(await Within(onTime), "CODE-C", 1);
+        Assert.DoesNotContain(Groups(), g => g.Any(p => p.Code == "CODE-B"));
     }
 }
