@@ -36,7 +36,7 @@ public sealed class ClaimOptions
     /// connection while it runs). Batches that are ready while all of them run wait and join the next one.
     /// </summary>
     [Range(1, 256)]
-    public int GroupedTransactions { get; set; } = 8;
+    public int GroupedTransactions { get; set; } = 4;
 
     /// <summary>First backoff after a lock collision; doubled each attempt, each wait drawn between half and all of it.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:05")]
