@@ -23,14 +23,7 @@ public sealed class CacheBroadcastTests(CacheBroadcastTests.TwoInstancesApiFacto
         public override async Task InitializeAsync()
         {
             await base.InitializeAsync();
-            Second = await ApiProcess.StartAsync(ApiProcess.FreeLoopbackPort(), new Dictionary<string, string>
-            {
-                ["ConnectionStrings:Postgres"] = ConnectionString,
-                ["ConnectionStrings:Redis"] = RedisConnectionString ?? "",
-                ["Caching:KeyPrefix"] = CacheKeyPrefix,
-                ["Security:AdminApiKey"] = AdminKey,
-                ["Cleanup:Enabled"] = "false",
-            });
+            Second = await StartSecondInstanceAsync();
         }
 
         public new async Task DisposeAsync()

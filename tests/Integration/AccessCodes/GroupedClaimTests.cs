@@ -135,14 +135,7 @@ public sealed class GroupedClaimTests(CapacityApiFactory api) : IClassFixture<Ca
     [Fact]
     public async Task Each_of_20_codes_grants_exactly_its_40_seats_when_2000_claims_spread_over_them_hit_two_instances()
     {
-        await using var second = await ApiProcess.StartAsync(ApiProcess.FreeLoopbackPort(), new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Postgres"] = api.ConnectionString,
-            ["ConnectionStrings:Redis"] = api.RedisConnectionString ?? "",
-            ["Caching:KeyPrefix"] = api.CacheKeyPrefix,
-            ["Security:AdminApiKey"] = CapacityApiFactory.AdminKey,
-            ["Cleanup:Enabled"] = "false",
-        });
+        await using var second = await api.StartSecondInstanceAsync();
         var codes = await CreateCodesAsync(20, maxUsageCount: 40);
 
         // Each code gets 50 claims through each instance, interleaved.

@@ -10,14 +10,7 @@ public sealed class MultiInstanceClaimTests(CapacityApiFactory api) : IClassFixt
     [Fact]
     public async Task Exactly_the_capacity_is_granted_when_2000_claims_hit_two_instances_at_once()
     {
-        await using var second = await ApiProcess.StartAsync(ApiProcess.FreeLoopbackPort(), new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Postgres"] = api.ConnectionString,
-            ["ConnectionStrings:Redis"] = api.RedisConnectionString ?? "",
-            ["Caching:KeyPrefix"] = api.CacheKeyPrefix,
-            ["Security:AdminApiKey"] = CapacityApiFactory.AdminKey,
-            ["Cleanup:Enabled"] = "false",
-        });
+        await using var second = await api.StartSecondInstanceAsync();
         var code = await api.CreateCodeAsync(maxUsageCount: 400);
 
         var claims = Enumerable.Range(0, 2000).Select(i =>

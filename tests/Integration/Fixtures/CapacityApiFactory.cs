@@ -106,6 +106,20 @@ public class CapacityApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return code.ToUpperInvariant();
     }
 
+    /// <summary>
+    /// A second API instance, its own process, on the same database, Redis and key prefix as this one (idle
+    /// cleanup off): what two instances behind a load balancer share.
+    /// </summary>
+    public Task<ApiProcess> StartSecondInstanceAsync() =>
+        ApiProcess.StartAsync(ApiProcess.FreeLoopbackPort(), new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Postgres"] = ConnectionString,
+            ["ConnectionStrings:Redis"] = RedisConnectionString ?? "",
+            ["Caching:KeyPrefix"] = CacheKeyPrefix,
+            ["Security:AdminApiKey"] = AdminKey,
+            ["Cleanup:Enabled"] = "false",
+        });
+
     public new async Task DisposeAsync()
     {
         await base.DisposeAsync();
