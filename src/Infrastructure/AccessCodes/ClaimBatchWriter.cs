@@ -1,6 +1,7 @@
 using Capacity.Application.AccessCodes;
 using Capacity.Domain.AccessCodes;
 using Capacity.Domain.Common;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -41,160 +42,18 @@ internal interface IClaimStatements : IClaimBatchWriter
 /// One claim transaction for a batch of claims of ONE code, in one statement: locks the code row once, grants
 /// <c>k = min(new claims, free seats)</c> with one UPDATE and inserts the k sessions with one INSERT; or the
 /// same for the batches of several codes in one statement and one commit (<see cref="TryGrantGroupAsync"/>).
-/// The table's check constraint refuses any usage_count above max_usage_count, whatever the caller does.
+/// The statements are in <c>Sql/*.sql</c> (<see cref="ClaimSql"/>). The table's check constraint refuses any
+/// usage_count above max_usage_count, whatever the caller does; a statement PostgreSQL refuses (a held row,
+/// a unique or check violation, a deadlock) changed nothing, and its batch retries with a new snapshot.
 /// </summary>
-internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<ClaimOptions> options, TimeProvider clock) : IClaimStatements
+internal sealed partial class ClaimBatchWriter(
+    NpgsqlDataSource database,
+    IOptions<ClaimOptions> options,
+    TimeProvider clock,
+    ILogger<ClaimBatchWriter> logger) : IClaimStatements
 {
     // A claim statement that hangs (a sick server) is cancelled at the claims' deadline: it then changed nothing.
     private readonly int _commandTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.Value.Deadline.TotalSeconds));
-
-    // One statement, so one round trip and one implicit transaction: the code row is locked, the claims that
-    // need a new seat are granted while seats remain, usage_count grows by exactly the number of sessions
-    // inserted, and every claim gets its outcome row, in arrival order.
-    private const string GrantSql =
-        """
-        WITH code AS (
-            -- Row lock on the code: serializes every grant of this code across all API instances. NOWAIT
-            -- because a batch never queues inside PostgreSQL holding a pooled connection: it backs off and
-            -- retries, and the claims that arrive meanwhile join it.
-            SELECT id, is_active, expires_at, usage_count, max_usage_count
-            FROM access_codes
-            WHERE code = $1
-            FOR UPDATE NOWAIT
-        ), claims AS (
-            SELECT c.n, c.id, c.client_ref
-            FROM unnest($2::uuid[], $3::varchar[]) WITH ORDINALITY AS c(id, client_ref, n)
-        ), open_sessions AS (
-            -- Sessions the batch's client references already hold on this code: a retry gets its seat back.
-            -- FOR SHARE re-reads each row's newest version (the statement's snapshot predates the code lock,
-            -- so a release committed in between would otherwise still look open); NOWAIT because a release
-            -- holding the row would wait for our code lock: the batch backs off instead of deadlocking.
-            SELECT s.client_ref, s.id
-            FROM sessions s JOIN code ON s.code_id = code.id
-            WHERE s.ended_at IS NULL
-              AND s.client_ref IN (SELECT client_ref FROM claims WHERE client_ref IS NOT NULL)
-            FOR SHARE OF s NOWAIT
-        ), wanting AS (
-            -- Claims that need a new seat, in arrival order: no client reference, or the first claim of a
-            -- reference that holds no open session (a later one of the same reference shares that seat).
-            SELECT c.n, c.id, c.client_ref, row_number() OVER (ORDER BY c.n) AS place
-            FROM claims c
-            WHERE c.client_ref IS NULL
-               OR (NOT EXISTS (SELECT 1 FROM open_sessions o WHERE o.client_ref = c.client_ref)
-                   AND c.n = (SELECT min(d.n) FROM claims d WHERE d.client_ref = c.client_ref))
-        ), seats AS (
-            -- k = min(claims wanting a seat, free seats); none for an inactive or expired code.
-            SELECT CASE WHEN code.is_active AND (code.expires_at IS NULL OR code.expires_at > $4)
-                        THEN LEAST((SELECT count(*) FROM wanting), code.max_usage_count - code.usage_count)
-                        ELSE 0 END AS k
-            FROM code
-        ), granted AS (
-            SELECT w.n, w.id, w.client_ref, w.place FROM wanting w, seats WHERE w.place <= seats.k
-        ), counted AS (
-            -- Under the row lock taken above: the usage read there is the usage k is added to.
-            UPDATE access_codes a SET usage_count = a.usage_count + seats.k, updated_at = $4
-            FROM code, seats
-            WHERE a.id = code.id AND seats.k > 0
-            RETURNING a.id
-        ), inserted AS (
-            INSERT INTO sessions (id, code_id, client_ref, started_at, last_activity)
-            SELECT g.id, code.id, g.client_ref, $4, $4 FROM granted g, code
-            RETURNING id
-        )
-        SELECT
-            CASE WHEN NOT code.is_active THEN 'inactive'
-                 WHEN code.expires_at IS NOT NULL AND code.expires_at <= $4 THEN 'expired'
-                 WHEN mine.id IS NOT NULL THEN 'granted'
-                 WHEN held.id IS NOT NULL OR earlier.id IS NOT NULL THEN 'resumed'
-                 ELSE 'full' END,
-            COALESCE(mine.id, held.id, earlier.id),
-            (code.usage_count + COALESCE(mine.place, seats.k))::int,
-            code.max_usage_count
-        FROM claims c
-        CROSS JOIN code
-        CROSS JOIN seats
-        LEFT JOIN granted mine ON mine.n = c.n
-        LEFT JOIN open_sessions held ON held.client_ref = c.client_ref
-        LEFT JOIN granted earlier ON earlier.client_ref = c.client_ref AND earlier.n < c.n
-        ORDER BY c.n
-        """;
-
-    // The same transaction for a batch without client references (the common case): no idempotency to
-    // resolve, so claim i is granted when i < k. About 1.7x cheaper for PostgreSQL than GrantSql
-    // (pgbench, one claim per statement, 16 clients).
-    private const string GrantAnonymousSql =
-        """
-        WITH code AS (
-            -- Row lock on the code: see GrantSql.
-            SELECT id, is_active, expires_at, usage_count, max_usage_count
-            FROM access_codes
-            WHERE code = $1
-            FOR UPDATE NOWAIT
-        ), seats AS (
-            SELECT CASE WHEN code.is_active AND (code.expires_at IS NULL OR code.expires_at > $3)
-                        THEN LEAST(cardinality($2::uuid[]), code.max_usage_count - code.usage_count)
-                        ELSE 0 END AS k
-            FROM code
-        ), counted AS (
-            UPDATE access_codes a SET usage_count = a.usage_count + seats.k, updated_at = $3
-            FROM code, seats
-            WHERE a.id = code.id AND seats.k > 0
-            RETURNING a.id
-        ), inserted AS (
-            INSERT INTO sessions (id, code_id, client_ref, started_at, last_activity)
-            SELECT s.id, code.id, NULL, $3, $3
-            FROM unnest($2::uuid[]) WITH ORDINALITY AS s(id, n), code, seats
-            WHERE s.n <= seats.k
-            RETURNING id
-        )
-        SELECT code.is_active, code.expires_at, code.usage_count, code.max_usage_count, seats.k::int
-        FROM code, seats
-        """;
-
-    // The anonymous statement for the batches of several codes, in one transaction: the code rows are locked
-    // with SKIP LOCKED, so the statement never waits for a lock (a row another transaction holds, in another
-    // instance, a release or a cleanup, is left out and its batch retries after a backoff, exactly as NOWAIT
-    // makes a one-code batch do) and so never deadlocks, whatever codes the groups of several instances hold.
-    // Per code, the same grant as GrantAnonymousSql: k = min(claims, free seats), usage_count + k, k sessions.
-    private const string GrantGroupSql =
-        """
-        WITH parts AS (
-            SELECT p.code, p.claims, p.n
-            FROM unnest($1::varchar[], $2::int[]) WITH ORDINALITY AS p(code, claims, n)
-        ), code AS (
-            SELECT a.id, a.code, a.is_active, a.expires_at, a.usage_count, a.max_usage_count
-            FROM access_codes a
-            WHERE a.code = ANY ($1::varchar[])
-            FOR UPDATE SKIP LOCKED
-        ), seats AS (
-            SELECT parts.n, code.id,
-                   CASE WHEN code.is_active AND (code.expires_at IS NULL OR code.expires_at > $6)
-                        THEN LEAST(parts.claims, code.max_usage_count - code.usage_count)
-                        ELSE 0 END AS k
-            FROM parts JOIN code ON code.code = parts.code
-        ), counted AS (
-            -- Under the row locks taken above: each usage read there is the usage its k is added to.
-            UPDATE access_codes a SET usage_count = a.usage_count + seats.k, updated_at = $6
-            FROM seats
-            WHERE a.id = seats.id AND seats.k > 0
-            RETURNING a.id
-        ), inserted AS (
-            -- Session i of a part (its place, from 1) is inserted when place <= k of that part.
-            INSERT INTO sessions (id, code_id, client_ref, started_at, last_activity)
-            SELECT s.id, seats.id, NULL, $6, $6
-            FROM unnest($3::uuid[], $4::int[], $5::int[]) AS s(id, part, place)
-            JOIN seats ON seats.n = s.part
-            WHERE s.place <= seats.k
-            RETURNING id
-        )
-        SELECT code.id IS NOT NULL,
-               code.id IS NOT NULL OR EXISTS (SELECT 1 FROM access_codes e WHERE e.code = parts.code),
-               code.is_active, code.expires_at, code.usage_count, code.max_usage_count, coalesce(seats.k, 0)::int
-        FROM parts
-        LEFT JOIN code ON code.code = parts.code
-        LEFT JOIN seats ON seats.n = parts.n
-        ORDER BY parts.n
-        """;
 
     public async Task<Result<SeatGrant>[]?[]> TryGrantGroupAsync(IReadOnlyList<CodeClaims> parts, CancellationToken cancellationToken)
     {
@@ -226,7 +85,7 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<Claim
             }
         }
 
-        await using var grant = database.CreateCommand(GrantGroupSql);
+        await using var grant = database.CreateCommand(ClaimSql.GrantGroup);
         grant.CommandTimeout = _commandTimeoutSeconds;
         grant.Parameters.Add(new NpgsqlParameter { Value = codes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
         grant.Parameters.Add(new NpgsqlParameter { Value = claims, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
@@ -238,22 +97,31 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<Claim
         var outcomes = new Result<SeatGrant>[]?[parts.Count];
         var answered = 0;
         var firstSession = 0;
-        await using var reader = await grant.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        try
         {
-            if (answered == parts.Count)
+            await using var reader = await grant.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                throw new InvalidOperationException($"The grouped claim statement answered more than {parts.Count} parts.");
-            }
+                if (answered == parts.Count)
+                {
+                    throw new InvalidOperationException($"The grouped claim statement answered more than {parts.Count} parts.");
+                }
 
-            var (code, count) = (codes[answered], claims[answered]);
-            outcomes[answered] = !reader.GetBoolean(0)
-                ? reader.GetBoolean(1) ? null : Fill(count, AccessCodeErrors.NotFound(code))
-                : !reader.GetBoolean(2) ? Fill(count, AccessCodeErrors.Inactive(code))
-                : !reader.IsDBNull(3) && reader.GetFieldValue<DateTimeOffset>(3) <= now ? Fill(count, AccessCodeErrors.Expired(code))
-                : Granted(code, sessionIds.AsSpan(firstSession, count), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6));
-            firstSession += count;
-            answered++;
+                var (code, count) = (codes[answered], claims[answered]);
+                outcomes[answered] = !reader.GetBoolean(0)
+                    ? reader.GetBoolean(1) ? null : Fill(count, AccessCodeErrors.NotFound(code))
+                    : !reader.GetBoolean(2) ? Fill(count, AccessCodeErrors.Inactive(code))
+                    : !reader.IsDBNull(3) && reader.GetFieldValue<DateTimeOffset>(3) <= now ? Fill(count, AccessCodeErrors.Expired(code))
+                    : Granted(code, sessionIds.AsSpan(firstSession, count), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6));
+                firstSession += count;
+                answered++;
+            }
+        }
+        catch (PostgresException e) when (IsRefusal(e))
+        {
+            // The whole statement changed nothing: every part retries, as if its row had been held.
+            Refused(e, string.Join(',', codes));
+            return new Result<SeatGrant>[]?[parts.Count];
         }
 
         return answered == parts.Count
@@ -272,7 +140,7 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<Claim
     {
         var now = clock.GetUtcNow();
         var sessionIds = NewSessionIds(claims, now);
-        await using var grant = database.CreateCommand(GrantAnonymousSql);
+        await using var grant = database.CreateCommand(ClaimSql.GrantAnonymous);
         grant.CommandTimeout = _commandTimeoutSeconds;
         grant.Parameters.Add(new NpgsqlParameter { Value = code });
         grant.Parameters.Add(new NpgsqlParameter { Value = sessionIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
@@ -297,9 +165,10 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<Claim
 
             return Granted(code, sessionIds, reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4));
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        catch (PostgresException e) when (IsRefusal(e))
         {
-            // Another transaction holds the code row; the statement changed nothing.
+            // Another transaction holds the code row (or PostgreSQL refused the statement): it changed nothing.
+            Refused(e, code);
             return null;
         }
     }
@@ -309,7 +178,7 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<Claim
     {
         var now = clock.GetUtcNow();
         var sessionIds = NewSessionIds(clientRefs.Count, now);
-        await using var grant = database.CreateCommand(GrantSql);
+        await using var grant = database.CreateCommand(ClaimSql.GrantWithReferences);
         grant.CommandTimeout = _commandTimeoutSeconds;
         grant.Parameters.Add(new NpgsqlParameter { Value = code });
         grant.Parameters.Add(new NpgsqlParameter { Value = sessionIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
@@ -336,11 +205,12 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<Claim
                 };
             }
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException e) when (IsRefusal(e))
         {
             // Another transaction holds the code row or one of the sessions, or another instance opened a
             // session for one of our client references after this statement's snapshot (the unique index
             // refused the second seat). The statement changed nothing: the batch retries with a new snapshot.
+            Refused(e, code);
             return null;
         }
 
@@ -354,6 +224,44 @@ internal sealed class ClaimBatchWriter(NpgsqlDataSource database, IOptions<Claim
             ? results
             : throw new InvalidOperationException($"The claim statement of {code} answered {answered} of {clientRefs.Count} claims.");
     }
+
+    /// <summary>
+    /// PostgreSQL refused the statement, which therefore changed nothing, for a reason a new snapshot can clear:
+    /// a row held by another transaction (NOWAIT), a unique index or the usage check constraint (the guard
+    /// against overselling: it must never fire, and if it does the batch retries rather than fail), or a
+    /// deadlock or serialization failure.
+    /// </summary>
+    private static bool IsRefusal(PostgresException e) => e.SqlState is
+        PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.CheckViolation
+        or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
+
+    private void Refused(PostgresException e, string code)
+    {
+        var reason = e.SqlState switch
+        {
+            PostgresErrorCodes.LockNotAvailable => "row_locked",
+            PostgresErrorCodes.UniqueViolation => "unique_violation",
+            PostgresErrorCodes.CheckViolation => "check_violation",
+            _ => "conflict",
+        };
+        ClaimMetrics.StatementRefusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        if (e.SqlState == PostgresErrorCodes.CheckViolation)
+        {
+            LogGuardFired(logger, e.ConstraintName, code);
+        }
+        else if (reason != "row_locked")
+        {
+            LogRefused(logger, e.SqlState, code);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The check constraint {Constraint} refused a claim transaction of {Code}; it changed nothing and its claims retry with a new snapshot.")]
+    private static partial void LogGuardFired(ILogger logger, string? constraint, string code);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "PostgreSQL refused a claim transaction of {Code} ({SqlState}); it changed nothing and its claims retry.")]
+    private static partial void LogRefused(ILogger logger, string sqlState, string code);
 
     private static Guid[] NewSessionIds(int count, DateTimeOffset now)
     {
