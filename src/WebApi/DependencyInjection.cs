@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json.Serialization;
 using Capacity.Application.Common.Metrics;
 using Capacity.WebApi.Health;
@@ -6,12 +7,19 @@ using Capacity.WebApi.Security;
 using Carter;
 using Microsoft.AspNetCore.Http.Json;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Scalar.AspNetCore;
 
 namespace Capacity.WebApi;
 
 public static class DependencyInjection
 {
+    /// <summary>The <c>service.name</c> of the telemetry (<c>service_name</c> on <c>/metrics</c>).</summary>
+    public const string ServiceName = "capacity";
+
+    private static readonly string? ServiceVersion = typeof(DependencyInjection).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+
     /// <summary>HTTP concerns: JSON, problem details, admin key, OpenAPI, metrics, Carter modules.</summary>
     public static IServiceCollection AddWebApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -60,9 +68,11 @@ public static class DependencyInjection
             return Task.CompletedTask;
         }));
 
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(CapacityMetrics.MeterName)
-            .AddPrometheusExporter());
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName, serviceVersion: ServiceVersion))
+            .WithMetrics(metrics => metrics
+                .AddMeter(CapacityMetrics.MeterName)
+                .AddPrometheusExporter());
 
         services.AddResponseCompression();
         services.AddCarter(configurator: c => c.WithEmptyValidators());

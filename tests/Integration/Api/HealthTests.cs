@@ -83,6 +83,19 @@ public sealed partial class HealthTests(CapacityApiFactory api) : IClassFixture<
         Assert.Contains("capacity_request_duration_seconds_bucket{", scrape);
     }
 
+    [Fact]
+    public async Task Metrics_name_the_service_capacity_instead_of_unknown_service()
+    {
+        var scrape = await ScrapeAsync();
+
+        // The exporter shows the OpenTelemetry resource (service.name, service.version) as target_info's labels.
+        var target = scrape.Split('\n').SingleOrDefault(l => l.StartsWith("target_info{", StringComparison.Ordinal));
+        Assert.NotNull(target);
+        Assert.Contains("service_name=\"capacity\"", target, StringComparison.Ordinal);
+        Assert.Matches("service_version=\"[^\"]+\"", target);
+        Assert.DoesNotContain("unknown_service", scrape, StringComparison.Ordinal);
+    }
+
     private async Task<string> ScrapeAsync()
     {
         var response = await api.Client.GetAsync("/metrics");
