@@ -61,10 +61,12 @@ public static class DependencyInjection
         services.AddOpenApi(o => o.AddCapacityContract().AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Capacity API";
+
+            // Markdown (Scalar renders it): outside a code span, <code> would be taken for an HTML tag and vanish.
             document.Info.Description =
                 "Hands out limited things (seats of access codes) to many people at once, never one too many. " +
-                "Errors are RFC 9457 problem details with a stable type (urn:capacity:problem:<code>). " +
-                $"Admin endpoints require the {AdminApiKeyMiddleware.HeaderName} header.";
+                "Errors are RFC 9457 problem details with a stable type (`urn:capacity:problem:<code>`). " +
+                $"Admin endpoints require the `{AdminApiKeyMiddleware.HeaderName}` header.";
             return Task.CompletedTask;
         }));
 

@@ -17,7 +17,7 @@ internal sealed class ProblemDetailsSchemaTransformer : IOpenApiSchemaTransforme
             return Task.CompletedTask;
         }
 
-        schema.Description = "RFC 9457 problem details; type is urn:capacity:problem:<code>.";
+        schema.Description = "RFC 9457 problem details; type is `urn:capacity:problem:<code>`.";
         schema.Properties["traceId"] = Text("Correlates the response with the server's logs.");
         schema.Properties["code"] = Text("The error code of a domain error (the last segment of type).");
         var field = Text("Malformed requests: the JSON path that could not be read, when known.");

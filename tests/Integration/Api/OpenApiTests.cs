@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Capacity.IntegrationTests.Fixtures;
 using Capacity.WebApi.Modules;
 using Snapshooter.Xunit;
@@ -118,6 +119,21 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
         Assert.Equal(128, login.GetProperty("clientRef").GetProperty("maxLength").GetInt32());
     }
 
+    /// <summary>
+    /// Scalar renders descriptions as Markdown: a bare <c>&lt;code&gt;</c> is an HTML tag there and vanishes from the
+    /// page. Angle brackets belong inside code spans.
+    /// </summary>
+    [Fact]
+    public async Task Descriptions_show_angle_brackets_only_inside_code_spans()
+    {
+        var document = await DocumentAsync();
+
+        var texts = Texts(document).ToList();
+
+        Assert.Contains(texts, t => t.Contains("`urn:capacity:problem:<code>`", StringComparison.Ordinal));
+        Assert.DoesNotContain(texts, t => Regex.Replace(t, "`[^`]*`", "").Contains('<', StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Problem_details_schema_declares_the_validation_members()
     {
@@ -158,6 +174,15 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("openapi/v1.json", await response.Content.ReadAsStringAsync());
     }
+
+    /// <summary>Every description and summary in the document, at any depth.</summary>
+    private static IEnumerable<string> Texts(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p =>
+            p.Name is "description" or "summary" && p.Value.ValueKind == JsonValueKind.String ? [p.Value.GetString()!] : Texts(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(Texts),
+        _ => [],
+    };
 
     private async Task<JsonElement> DocumentAsync()
     {
