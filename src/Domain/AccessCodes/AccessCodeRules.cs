@@ -9,11 +9,15 @@ public static partial class AccessCodeRules
     public const int CodeMaxLength = 64;
     public const int MaxBulkUsageCount = 1_000_000;
     public const int ClientRefMaxLength = 128;
+
+    /// <summary>The characters of a code as a regular-expression class, read alike by .NET and ECMA-262.</summary>
+    public const string CodeCharacters = "[A-Za-z0-9_-]";
+
     /// <summary>Letters, digits, - and _. Ends with \z, not $: in .NET $ also matches before a final line feed.</summary>
-    public const string CodePattern = @"^[A-Za-z0-9_-]+\z";
+    public const string CodePattern = "^" + CodeCharacters + @"+\z";
 
     /// <summary>The same rule in the ECMA-262 dialect of JSON Schema (OpenAPI), where $ has no such gap.</summary>
-    public const string PublishedCodePattern = "^[A-Za-z0-9_-]+$";
+    public const string PublishedCodePattern = "^" + CodeCharacters + "+$";
 
     /// <summary>Codes are matched case-insensitively and stored upper case.</summary>
     public static string Normalize(string code) => code.Trim().ToUpperInvariant();

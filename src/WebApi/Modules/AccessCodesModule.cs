@@ -1,4 +1,5 @@
 using Capacity.Application.AccessCodes;
+using Capacity.WebApi.OpenApi;
 using Capacity.WebApi.Problems;
 using Capacity.WebApi.Security;
 using Carter;
@@ -8,8 +9,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Capacity.WebApi.Modules;
 
 /// <summary>Access codes, code login and sessions.</summary>
+/// <remarks>The routes' OpenAPI examples succeed against <c>build/run</c>'s demo data (DEMO-BULK has 400 seats).</remarks>
 public sealed class AccessCodesModule : ICarterModule
 {
+    /// <summary>The shape of a session id: real ones exist only once a seat is claimed.</summary>
+    private const string ExampleSessionId = "0199a3c4-5b6d-7e8f-9a0b-1c2d3e4f5a6b";
+
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/admin/access-codes")
@@ -19,6 +24,7 @@ public sealed class AccessCodesModule : ICarterModule
         admin.MapPost("/", CreateAccessCode)
             .WithName(nameof(CreateAccessCode))
             .WithSummary("Create a bulk or single access code.")
+            .WithRequestExample(new CreateAccessCode.Command("DEMO-NEW", "bulk", 100))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -28,6 +34,8 @@ public sealed class AccessCodesModule : ICarterModule
         admin.MapGet("/usage", GetCodeUsageBatch)
             .WithName(nameof(GetCodeUsageBatch))
             .WithSummary("Usage of up to 500 codes in one query (codes=A,B,C), for dashboards.")
+            .WithRequiredQueryParameter("codes")
+            .WithParameterExample("codes", "DEMO-BULK,DEMO-SINGLE")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -38,6 +46,7 @@ public sealed class AccessCodesModule : ICarterModule
             .MapPost("/cleanup", CleanupIdleSessions)
             .WithName(nameof(CleanupIdleSessions))
             .WithSummary("End sessions idle for longer than idleMinutes and free their seats.")
+            .WithRequestExample(new CleanupIdleSessions.Command(30))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -49,6 +58,7 @@ public sealed class AccessCodesModule : ICarterModule
             .MapGet("/{code}", GetAccessCode)
             .WithName(nameof(GetAccessCode))
             .WithSummary("Read an access code and its usage (cached; usage may be a few seconds old).")
+            .WithParameterExample("code", "DEMO-BULK")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -62,6 +72,7 @@ public sealed class AccessCodesModule : ICarterModule
             .WithDescription(
                 "201 with a new session; 200 with the open session when clientRef already holds one on this code. " +
                 "409 when the code is full, 404 unknown, 410 expired or inactive, 503 busy (retry after Retry-After).")
+            .WithRequestExample(new ClaimSeat.Command("DEMO-BULK", "device-42"))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -76,12 +87,14 @@ public sealed class AccessCodesModule : ICarterModule
         sessions.MapPost("/{sessionId}/end", EndSession)
             .WithName(nameof(EndSession))
             .WithSummary("End a session and free its seat (idempotent: a second call frees nothing).")
+            .WithParameterExample("sessionId", ExampleSessionId)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         sessions.MapPost("/{sessionId}/heartbeat", Heartbeat)
             .WithName(nameof(Heartbeat))
             .WithSummary("Record activity on an open session.")
+            .WithParameterExample("sessionId", ExampleSessionId)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status410Gone)
