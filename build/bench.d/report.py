@@ -186,12 +186,12 @@ def metrics_delta(before_file, after_file):
         return (dur_sum.get(request, 0) / n * 1000.0) if n else None
 
     def usage_lookups(path):
-        """Cache lookups of the claims' usage pre-check (GetAccessCode.Peek, this instance's memory), by result."""
+        """Cache lookups of the claims' usage pre-check (IAccessCodeCache.PeekAsync, this instance's memory), by result."""
         out = {"hit": 0.0, "miss": 0.0}
         if os.path.exists(path):
             with open(path, encoding="utf-8", errors="replace") as f:
                 for line in f:
-                    if line.startswith("capacity_cache_lookups_total{") and 'request="GetAccessCode.Peek"' in line:
+                    if line.startswith("capacity_cache_lookups_total{") and 'request="AccessCodes.UsagePeek"' in line:
                         result = re.search(r'result="([^"]*)"', line).group(1)
                         out[result] = out.get(result, 0.0) + float(line.rpartition(" ")[2])
         return out
@@ -210,7 +210,6 @@ def metrics_delta(before_file, after_file):
         "p99_bucket_le": bucket_percentile(99),
         "cumulative_buckets": {le: cumulative[le] for le in sorted(cumulative, key=le_key)},
         "claim_pipeline_mean_ms": mean_ms("ClaimSeat.Command"),
-        "usage_precheck_mean_ms": mean_ms("GetAccessCode.Peek"),
         "usage_precheck_cache": lookups,
     }
 

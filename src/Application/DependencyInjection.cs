@@ -1,6 +1,7 @@
 using Capacity.Application.Common.Behaviors;
 using Capacity.Application.Common.Caching;
 using Capacity.Application.Common.Metrics;
+using Capacity.Application.Common.Options;
 using Capacity.Application.Common.Resilience;
 using Capacity.Application.Performance;
 using FluentValidation;
@@ -36,17 +37,11 @@ public static class DependencyInjection
         // Singletons (they are stateless), as the validation behavior that holds them is.
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
 
-        services.AddOptions<CircuitBreakerOptions>()
-            .Bind(configuration.GetSection(CircuitBreakerOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSectionOptions<CircuitBreakerOptions>(configuration);
         services.AddSingleton<DatabaseCircuitBreaker>();
         services.AddSingleton<OperationMonitor>();
         services.AddSingleton<TagInvalidator>();
-        services.AddOptions<PerformanceOptions>()
-            .Bind(configuration.GetSection(PerformanceOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSectionOptions<PerformanceOptions>(configuration);
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

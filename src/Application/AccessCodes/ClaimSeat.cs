@@ -16,7 +16,7 @@ public static class ClaimSeat
     /// <param name="Code">The access code (case-insensitive).</param>
     /// <param name="ClientRef">Optional idempotency key of the caller, up to 128 characters.</param>
     public sealed record Command(string? Code, string? ClientRef = null)
-        : ICommand<Result<Response>>, IDatabaseBound, IInvalidatesCache<Result<Response>>
+        : ICommand<Result<Response>>, IInvalidatesCache<Result<Response>>
     {
         public IEnumerable<string> CacheTagsToInvalidate(Result<Response> response) =>
             response.Value is { Resumed: false } granted ? [AccessCodeCache.CodeTag(granted.Code)] : [];
@@ -44,7 +44,7 @@ public static class ClaimSeat
         }
     }
 
-    internal sealed class Handler(ISeatLedger ledger, ISender sender) : ICommandHandler<Command, Result<Response>>
+    internal sealed class Handler(ISeatLedger ledger, IAccessCodeCache cache) : ICommandHandler<Command, Result<Response>>
     {
         public async ValueTask<Result<Response>> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -55,7 +55,7 @@ public static class ClaimSeat
             // trusted from the cache; every grant is decided by the database. A client holding a session
             // (clientRef) still goes to the database to get it back.
             if (command.ClientRef is null
-                && await sender.Send(new GetAccessCode.Peek(code), cancellationToken) is { Value: { } cached }
+                && await cache.PeekAsync(code, cancellationToken) is { } cached
                 && cached.UsageCount >= cached.MaxUsageCount)
             {
                 return AccessCodeErrors.Full(code, cached.MaxUsageCount);

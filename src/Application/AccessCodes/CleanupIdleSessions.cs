@@ -14,7 +14,7 @@ public static class CleanupIdleSessions
     public const int MaxIdleMinutes = 7 * 24 * 60;
 
     /// <param name="IdleMinutes">Sessions whose last activity is older than this many minutes are ended (1 to 10080).</param>
-    public sealed record Command(int? IdleMinutes) : ICommand<Response>, IDatabaseBound, IInvalidatesCache<Response>
+    public sealed record Command(int? IdleMinutes) : ICommand<Response>, IInvalidatesCache<Response>
     {
         public IEnumerable<string> CacheTagsToInvalidate(Response response) =>
             response.ByCode.Select(c => AccessCodeCache.CodeTag(c.Code));

@@ -14,7 +14,7 @@ public static class CreateAccessCode
     /// <param name="MaxUsageCount">Seats: 1-1,000,000 for bulk; 1 (or omitted) for single.</param>
     /// <param name="ExpiresAt">Optional instant after which the code admits no one; must be in the future.</param>
     public sealed record Command(string? Code, string? Type, int? MaxUsageCount = null, DateTimeOffset? ExpiresAt = null)
-        : ICommand<Result<AccessCodeResponse>>, IDatabaseBound, IInvalidatesCache<Result<AccessCodeResponse>>
+        : ICommand<Result<AccessCodeResponse>>, IInvalidatesCache<Result<AccessCodeResponse>>
     {
         public IEnumerable<string> CacheTagsToInvalidate(Result<AccessCodeResponse> response) =>
             [AccessCodeCache.CodeTag(AccessCodeRules.Normalize(Code!))];

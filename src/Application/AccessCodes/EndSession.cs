@@ -8,7 +8,7 @@ namespace Capacity.Application.AccessCodes;
 public static class EndSession
 {
     public sealed record Command(Guid SessionId)
-        : ICommand<Result<Response>>, IDatabaseBound, IInvalidatesCache<Result<Response>>
+        : ICommand<Result<Response>>, IInvalidatesCache<Result<Response>>
     {
         public IEnumerable<string> CacheTagsToInvalidate(Result<Response> response) =>
             response.Value is { Released: true } ended ? [AccessCodeCache.CodeTag(ended.Code)] : [];

@@ -13,7 +13,7 @@ namespace Capacity.Application.AccessCodes;
 /// </summary>
 public static class GetAccessCode
 {
-    public sealed record Query(string Code) : ICachedQuery<Result<AccessCodeResponse>>, IDatabaseBound
+    public sealed record Query(string Code) : ICachedQuery<Result<AccessCodeResponse>>
     {
         private string Normalized => AccessCodeRules.Normalize(Code);
 
@@ -24,31 +24,9 @@ public static class GetAccessCode
         public IReadOnlyCollection<string> CacheTags => [AccessCodeCache.CodeTag(Normalized)];
     }
 
-    /// <summary>
-    /// What the cache holds for the code right now, never the database: null when nothing fresh is cached.
-    /// The claim's capacity pre-check uses it, so a claim on a code nobody read lately costs no extra query.
-    /// </summary>
-    public sealed record Peek(string NormalizedCode) : ICachedQuery<Result<AccessCodeResponse>?>
-    {
-        public string CacheKey => AccessCodeCache.CodeKey(NormalizedCode);
-
-        public TimeSpan CacheDuration => AccessCodeCache.UsageDuration;
-
-        public IReadOnlyCollection<string> CacheTags => [AccessCodeCache.CodeTag(NormalizedCode)];
-
-        public bool CacheOnly => true;
-    }
-
     internal sealed class Validator : AbstractValidator<Query>
     {
         public Validator() => RuleFor(q => q.Code).MustBeAccessCode();
-    }
-
-    /// <summary>Runs only when the cache had nothing fresh: then nothing is known.</summary>
-    internal sealed class PeekHandler : IQueryHandler<Peek, Result<AccessCodeResponse>?>
-    {
-        public ValueTask<Result<AccessCodeResponse>?> Handle(Peek query, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<Result<AccessCodeResponse>?>(null);
     }
 
     internal sealed class Handler(IAccessCodeStore store) : IQueryHandler<Query, Result<AccessCodeResponse>>

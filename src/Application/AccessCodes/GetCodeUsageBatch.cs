@@ -1,4 +1,3 @@
-using Capacity.Application.Common.Messaging;
 using Capacity.Domain.AccessCodes;
 using FluentValidation;
 using Mediator;
@@ -11,7 +10,7 @@ public static class GetCodeUsageBatch
     public const int MaxCodes = 500;
 
     /// <param name="Codes">Comma-separated codes (case-insensitive), at most 500.</param>
-    public sealed record Query(string? Codes) : IQuery<Response>, IDatabaseBound
+    public sealed record Query(string? Codes) : IQuery<Response>
     {
         internal IReadOnlyList<string> Parsed =>
             (Codes ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -1,4 +1,3 @@
-using Capacity.Application.Common.Messaging;
 using Capacity.Domain.Common;
 using Mediator;
 
@@ -7,7 +6,7 @@ namespace Capacity.Application.AccessCodes;
 /// <summary>Keeps a session alive: records its last activity so idle cleanup leaves it alone.</summary>
 public static class HeartbeatSession
 {
-    public sealed record Command(Guid SessionId) : ICommand<Result<Response>>, IDatabaseBound;
+    public sealed record Command(Guid SessionId) : ICommand<Result<Response>>;
 
     public sealed record Response(DateTimeOffset LastActivityAt);
 

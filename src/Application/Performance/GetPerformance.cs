@@ -1,3 +1,4 @@
+using Capacity.Application.Common.Messaging;
 using Capacity.Application.Common.Metrics;
 using Mediator;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace Capacity.Application.Performance;
 /// </summary>
 public static class GetPerformance
 {
-    public sealed record Query : IQuery<Response>;
+    public sealed record Query : IQuery<Response>, IWithoutDatabase;
 
     public sealed record Response(
         TimeSpan Window,

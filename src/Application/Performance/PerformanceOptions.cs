@@ -1,11 +1,14 @@
 using System.ComponentModel.DataAnnotations;
+using Capacity.Application.Common.Options;
 
 namespace Capacity.Application.Performance;
 
 /// <summary>The performance API's window and alert thresholds (section <c>Performance</c>; seed defaults).</summary>
-public sealed class PerformanceOptions
+public sealed class PerformanceOptions : ISectionOptions
 {
     public const string Section = "Performance";
+
+    static string ISectionOptions.SectionName => Section;
 
     /// <summary>How far back the figures look.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]

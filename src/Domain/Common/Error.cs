@@ -1,12 +1,31 @@
 namespace Capacity.Domain.Common;
 
-/// <summary>What kind of expected failure an <see cref="Error"/> is; the API maps each kind to one HTTP status.</summary>
+/// <summary>
+/// What kind of expected failure an <see cref="Error"/> is. Each kind's HTTP status, title, headers and whether it
+/// counts as a failure are in ONE table, <c>Capacity.Application.Common.Errors.ErrorKinds</c>.
+/// </summary>
 public enum ErrorKind
 {
+    /// <summary>The thing named does not exist (404).</summary>
     NotFound,
+
+    /// <summary>The request conflicts with the current state: full, exists, key reused (409).</summary>
     Conflict,
+
+    /// <summary>The thing existed but is no longer available: expired, inactive, ended (410).</summary>
     Gone,
+
+    /// <summary>The server cannot take the request right now; retry after <see cref="Error.RetryAfterSeconds"/> (503).</summary>
     Busy,
+
+    /// <summary>The caller is known but may not do this (403).</summary>
+    Forbidden,
+
+    /// <summary>Well-formed and understood, but it does not apply: a coupon below its minimum order (422).</summary>
+    Unprocessable,
+
+    /// <summary>The caller sent too many requests; retry after <see cref="Error.RetryAfterSeconds"/> (429).</summary>
+    RateLimited,
 }
 
 /// <summary>
@@ -15,6 +34,6 @@ public enum ErrorKind
 /// </summary>
 public sealed record Error(string Code, string Message, ErrorKind Kind)
 {
-    /// <summary>Seconds after which a retry may succeed; set for <see cref="ErrorKind.Busy"/>.</summary>
+    /// <summary>Seconds after which a retry may succeed; set for <see cref="ErrorKind.Busy"/> and <see cref="ErrorKind.RateLimited"/>.</summary>
     public int? RetryAfterSeconds { get; init; }
 }

@@ -10,7 +10,7 @@ namespace Capacity.Infrastructure.AccessCodes;
 /// <summary>
 /// Coalesces the claims of one code on this instance. Claims that arrive while a claim transaction of the
 /// same code is in flight wait here and join the next transaction, which grants all of them it can with one
-/// row lock (<see cref="ClaimBatchWriter"/>; batches of different codes may share a commit, see
+/// row lock (<see cref="ClaimStatements"/>; batches of different codes may share a commit, see
 /// <see cref="GroupedClaimWriter"/>). So throughput on a hot code is not bounded by
 /// one commit per seat, claims of one code never race each other for the row lock, and NOWAIT + backoff only
 /// meets other instances. A batch that meets another instance's lock rejoins the queue (with whatever
@@ -165,7 +165,7 @@ internal sealed partial class ClaimCoalescer(
             }
 
             inFlight.Clear();
-            CapacityMetrics.ClaimBatchSize.Record(live.Count);
+            ClaimMetrics.ClaimBatchSize.Record(live.Count);
         }
     }
 

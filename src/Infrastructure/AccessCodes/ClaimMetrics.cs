@@ -6,6 +6,20 @@ namespace Capacity.Infrastructure.AccessCodes;
 /// <summary>Instruments of the claim statements (exported on <c>/metrics</c>).</summary>
 internal static class ClaimMetrics
 {
+    /// <summary>Claims granted or refused by one claim transaction (hot codes batch many per commit).</summary>
+    public static readonly Histogram<int> ClaimBatchSize = CapacityMetrics.Meter.CreateHistogram<int>(
+        "capacity.claim.batch_size",
+        unit: "{claim}",
+        description: "Claims of one code answered together (one batch; batches of different codes may share a transaction).",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
+
+    /// <summary>Codes whose claims shared one claim transaction (claims spread over many codes share commits).</summary>
+    public static readonly Histogram<int> ClaimTransactionCodes = CapacityMetrics.Meter.CreateHistogram<int>(
+        "capacity.claim.transaction_codes",
+        unit: "{code}",
+        description: "Codes whose claim batches one grouped claim transaction granted or refused (held rows not counted).",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000] });
+
     /// <summary>
     /// Claim statements PostgreSQL refused, tagged with <c>reason</c>: <c>row_locked</c> (another transaction
     /// held the code row: the usual collision between instances, releases and cleanups), <c>unique_violation</c>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Capacity.Application.Common.Options;
 
 namespace Capacity.Infrastructure.AccessCodes;
 
@@ -6,9 +7,11 @@ namespace Capacity.Infrastructure.AccessCodes;
 /// How claims wait for their code (section <c>Claims</c>). Within one instance, claims of a code queue in
 /// memory and are granted in batches; the row lock (NOWAIT + backoff) only arbitrates between instances.
 /// </summary>
-public sealed class ClaimOptions
+public sealed class ClaimOptions : ISectionOptions
 {
     public const string Section = "Claims";
+
+    static string ISectionOptions.SectionName => Section;
 
     /// <summary>
     /// Consecutive lock collisions (another instance holds the code row) over which the backoff doubles;

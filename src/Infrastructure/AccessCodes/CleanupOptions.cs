@@ -1,11 +1,14 @@
 using System.ComponentModel.DataAnnotations;
+using Capacity.Application.Common.Options;
 
 namespace Capacity.Infrastructure.AccessCodes;
 
 /// <summary>The periodic idle-session cleanup (section <c>Cleanup</c>).</summary>
-public sealed class CleanupOptions
+public sealed class CleanupOptions : ISectionOptions
 {
     public const string Section = "Cleanup";
+
+    static string ISectionOptions.SectionName => Section;
 
     public bool Enabled { get; set; } = true;
 

@@ -123,7 +123,7 @@ internal sealed partial class GroupedClaimWriter(
 
             if (answered > 0)
             {
-                CapacityMetrics.ClaimTransactionCodes.Record(answered);
+                ClaimMetrics.ClaimTransactionCodes.Record(answered);
             }
         }
         catch (Exception e)

@@ -8,7 +8,7 @@ namespace Capacity.Infrastructure.AccessCodes;
 
 /// <summary>
 /// Seats of access codes in PostgreSQL. Grants are decided under the code's row lock (see
-/// <see cref="ClaimBatchWriter"/>) and the table's check constraint refuses any usage_count above
+/// <see cref="ClaimStatements"/>) and the table's check constraint refuses any usage_count above
 /// max_usage_count, so no interleaving of requests or API instances can oversell.
 /// </summary>
 internal sealed class PostgresSeatLedger(

@@ -1,11 +1,14 @@
 using System.ComponentModel.DataAnnotations;
+using Capacity.Application.Common.Options;
 
 namespace Capacity.Infrastructure.Caching;
 
 /// <summary>FusionCache defaults for every cached query (section <c>Caching</c>).</summary>
-public sealed class CachingOptions
+public sealed class CachingOptions : ISectionOptions
 {
     public const string Section = "Caching";
+
+    static string ISectionOptions.SectionName => Section;
 
     /// <summary>
     /// Prefix of every cache key in Redis and of the backplane channel, so that deployments (and test hosts)

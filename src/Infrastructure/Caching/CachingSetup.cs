@@ -1,7 +1,12 @@
+using Capacity.Application.Common.Caching;
+using Capacity.Application.Common.Options;
 using Capacity.Application.Performance;
+using Capacity.Infrastructure.Health;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -11,8 +16,43 @@ namespace Capacity.Infrastructure.Caching;
 
 internal static class CachingSetup
 {
+    /// <summary>
+    /// The two-level cache: L1 memory always; with <c>ConnectionStrings:Redis</c>, Redis as L2 and backplane, the
+    /// batched tag broadcast and Redis's health check.
+    /// </summary>
+    public static IServiceCollection AddCaching(this IServiceCollection services, IConfiguration configuration, IHealthChecksBuilder health)
+    {
+        services.AddSectionOptions<CachingOptions>(configuration);
+        var redis = configuration.GetConnectionString("Redis");
+        var withRedis = !string.IsNullOrWhiteSpace(redis);
+        if (withRedis)
+        {
+            services.AddSingleton<IConnectionMultiplexer>(_ =>
+            {
+                var options = ConfigurationOptions.Parse(redis!);
+                options.AbortOnConnectFail = false;
+                options.ConnectTimeout = 2000;
+
+                // While Redis is unreachable, fail cache commands at once (the cache then works on L1 alone)
+                // instead of queueing them until the 5 s command timeout.
+                options.BacklogPolicy = BacklogPolicy.FailFast;
+                return ConnectionMultiplexer.Connect(options);
+            });
+            // Degraded, not unhealthy: without Redis every instance still serves from its L1 cache and the database.
+            health.AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [DependencyInjection.ReadyTag], TimeSpan.FromSeconds(3));
+
+            // Tag invalidations reach the other instances in batched pub/sub messages (see TagInvalidator).
+            services.AddSingleton<RedisTagBroadcast>();
+            services.AddSingleton<ITagBroadcast>(sp => sp.GetRequiredService<RedisTagBroadcast>());
+            services.AddHostedService(sp => sp.GetRequiredService<RedisTagBroadcast>());
+        }
+
+        services.AddCapacityCache(withRedis);
+        return services;
+    }
+
     /// <summary>FusionCache with L1 memory always; with Redis, an L2 and the backplane too.</summary>
-    public static void AddCapacityCache(this IServiceCollection services, bool withRedis)
+    private static void AddCapacityCache(this IServiceCollection services, bool withRedis)
     {
         services.AddSingleton<IMemoryCache>(_ => new MemoryCache(new MemoryCacheOptions { TrackStatistics = true }));
         services.AddSingleton<ICacheStatistics, MemoryCacheStatistics>();

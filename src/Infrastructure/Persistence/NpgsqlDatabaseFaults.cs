@@ -33,6 +33,20 @@ internal sealed class NpgsqlDatabaseFaults(NpgsqlDataSource dataSource) : IDatab
         return false;
     }
 
+    /// <summary>SQLSTATE 22021 (character not in repertoire, e.g. U+0000) or 22P05 (untranslatable character).</summary>
+    public bool IsRefusedText(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public void ResetConnections()
     {
         dataSource.Clear();

@@ -6,7 +6,6 @@ using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
-using Npgsql;
 using Polly.CircuitBreaker;
 
 namespace Capacity.WebApi.Problems;
@@ -30,7 +29,7 @@ internal sealed partial class ProblemExceptionHandler(
             BadHttpRequestException bad => BadRequest(bad),
             JsonException json => Malformed(json),
             InvalidOperationException when UnknownCharset(http.Request) is { } charset => UnsupportedCharset(charset),
-            _ when RefusedText(exception) => UnstorableText(),
+            _ when databaseFaults.IsRefusedText(exception) => UnstorableText(),
             BrokenCircuitException broken => Unavailable(http, broken.RetryAfter, "The database is unavailable; requests that need it fail fast until it recovers."),
             _ when databaseFaults.IsUnavailable(exception) => Unavailable(http, TimeSpan.FromSeconds(DatabaseRetryAfterSeconds), "The database did not answer."),
             _ => null,
@@ -156,23 +155,6 @@ internal sealed partial class ProblemExceptionHandler(
         Title = "Unsupported charset",
         Detail = $"The charset '{charset}' of the Content-Type is not supported; send UTF-8 JSON (application/json).",
     };
-
-    /// <summary>
-    /// PostgreSQL refuses text it cannot store (U+0000, or a character the encoding lacks: SQLSTATE 22021, 22P05).
-    /// That is bad input a validator did not catch, not a server fault.
-    /// </summary>
-    private static bool RefusedText(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static ProblemDetails UnstorableText() => new()
     {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Capacity.Application.AccessCodes;
 using Capacity.Infrastructure.Persistence;
+using Capacity.IntegrationTests.AccessCodes;
 using Capacity.IntegrationTests.Fixtures;
 using Capacity.WebApi.Modules;
 using FluentValidation;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Capacity.IntegrationTests.AccessCodes;
 using Capacity.IntegrationTests.Fixtures;
 
 namespace Capacity.IntegrationTests.Faults;

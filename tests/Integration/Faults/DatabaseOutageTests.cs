@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Capacity.Application.AccessCodes;
 using Capacity.Domain.Common;
+using Capacity.IntegrationTests.AccessCodes;
 using Capacity.IntegrationTests.Fixtures;
 using ZiggyCreatures.Caching.Fusion;
 

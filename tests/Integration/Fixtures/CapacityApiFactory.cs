@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Capacity.Infrastructure.Persistence;
 using Mediator;
 using Microsoft.AspNetCore.Hosting;
@@ -94,16 +93,6 @@ public class CapacityApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    /// <summary>Creates a bulk code through the admin API and returns its upper-case text.</summary>
-    public async Task<string> CreateCodeAsync(int maxUsageCount, string? code = null)
-    {
-        code ??= "T-" + Guid.NewGuid().ToString("N")[..12];
-        var response = await AdminClient.PostAsJsonAsync(
-            "/api/admin/access-codes", new { code, type = "bulk", maxUsageCount });
-        response.EnsureSuccessStatusCode();
-        return code.ToUpperInvariant();
     }
 
     /// <summary>

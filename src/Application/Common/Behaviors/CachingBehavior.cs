@@ -23,15 +23,6 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, Tag
     public async ValueTask<TResponse> Handle(
         TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        if (message is ICachedQuery { CacheOnly: true } probe)
-        {
-            // This instance's memory only: a probe must not wait for Redis (it runs before every claim). (A hit
-            // on an entry a tag invalidated makes FusionCache expire that entry everywhere once.)
-            var cached = await cache.TryGetAsync<TResponse>(probe.CacheKey, LocalCache.Only, cancellationToken);
-            RecordLookup(hit: cached.HasValue);
-            return cached.HasValue ? cached.Value : await next(message, cancellationToken);
-        }
-
         if (message is ICachedQuery query)
         {
             var ranHandler = false;

@@ -5,8 +5,8 @@ using Mediator;
 namespace Capacity.Application.Common.Behaviors;
 
 /// <summary>
-/// Innermost behavior: runs <see cref="IDatabaseBound"/> requests through the shared
-/// <see cref="DatabaseCircuitBreaker"/>. Other requests pass straight through.
+/// Innermost behavior: runs every request through the shared <see cref="DatabaseCircuitBreaker"/>, except those
+/// that declare <see cref="IWithoutDatabase"/> (opt-out, so a request that declares nothing is protected).
 /// </summary>
 public sealed class CircuitBreakerBehavior<TMessage, TResponse>(DatabaseCircuitBreaker breaker)
     : IPipelineBehavior<TMessage, TResponse>
@@ -14,7 +14,7 @@ public sealed class CircuitBreakerBehavior<TMessage, TResponse>(DatabaseCircuitB
 {
     public ValueTask<TResponse> Handle(
         TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>
-        message is IDatabaseBound
-            ? breaker.ExecuteAsync(ct => next(message, ct), cancellationToken)
-            : next(message, cancellationToken);
+        message is IWithoutDatabase
+            ? next(message, cancellationToken)
+            : breaker.ExecuteAsync(ct => next(message, ct), cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Capacity.Application.Common.Errors;
 using Capacity.Application.Common.Metrics;
 using Capacity.Domain.Common;
 using FluentValidation;
@@ -32,8 +33,8 @@ public sealed class TimingBehavior<TMessage, TResponse>(TimeProvider clock, Oper
             var error = (response as IOutcome)?.Error;
             outcome = error?.Code ?? "success";
 
-            // Expected answers (not found, full, gone) are the operation working; busy is not.
-            success = error is null || error.Kind != ErrorKind.Busy;
+            // Expected answers (not found, full, gone) are the operation working; busy is not (ErrorKinds).
+            success = error is null || !ErrorKinds.Of(error.Kind).CountsAsFailure;
             return response;
         }
         catch (ValidationException)

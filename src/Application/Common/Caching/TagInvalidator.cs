@@ -40,12 +40,3 @@ public interface ITagBroadcast
     /// <summary>Queues the tag for the next broadcast; never waits for, nor fails because of, Redis.</summary>
     void Publish(string tag);
 }
-
-/// <summary>Entry options that keep a read in this instance's memory cache.</summary>
-public static class LocalCache
-{
-    /// <summary>No L2 read or write, no backplane message.</summary>
-    public static FusionCacheEntryOptions Only { get; } = new FusionCacheEntryOptions()
-        .SetSkipDistributedCache(true, true)
-        .SetSkipBackplaneNotifications(true);
-}

@@ -16,13 +16,6 @@ public interface ICachedQuery
 
     /// <summary>Tags that commands name to invalidate this entry.</summary>
     IReadOnlyCollection<string> CacheTags { get; }
-
-    /// <summary>
-    /// True for a probe: only a fresh value in this instance's memory cache is answered (never a Redis read);
-    /// on a miss the handler runs and its answer is not cached (so a probe's handler says "unknown" without
-    /// asking the database).
-    /// </summary>
-    bool CacheOnly => false;
 }
 
 /// <inheritdoc cref="ICachedQuery"/>

@@ -2,7 +2,11 @@ using System.Diagnostics.Metrics;
 
 namespace Capacity.Application.Common.Metrics;
 
-/// <summary>The one meter of Capacity and its instruments (exported on <c>/metrics</c>).</summary>
+/// <summary>
+/// The one meter of Capacity and the instruments of the shared pipeline (exported on <c>/metrics</c>). A feature
+/// keeps its own instruments beside its code (e.g. <c>Infrastructure/AccessCodes/ClaimMetrics.cs</c>), on this
+/// meter, named <c>capacity.&lt;feature&gt;.&lt;thing&gt;</c> with the unit as the instrument's unit.
+/// </summary>
 public static class CapacityMetrics
 {
     public const string MeterName = "Capacity";
@@ -28,20 +32,6 @@ public static class CapacityMetrics
     public static readonly Counter<long> CacheLookups = Meter.CreateCounter<long>(
         "capacity.cache.lookups",
         description: "Reads of cached queries, by request type and whether the handler had to run.");
-
-    /// <summary>Claims granted or refused by one claim transaction (hot codes batch many per commit).</summary>
-    public static readonly Histogram<int> ClaimBatchSize = Meter.CreateHistogram<int>(
-        "capacity.claim.batch_size",
-        unit: "{claim}",
-        description: "Claims of one code answered together (one batch; batches of different codes may share a transaction).",
-        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
-
-    /// <summary>Codes whose claims shared one claim transaction (claims spread over many codes share commits).</summary>
-    public static readonly Histogram<int> ClaimTransactionCodes = Meter.CreateHistogram<int>(
-        "capacity.claim.transaction_codes",
-        unit: "{code}",
-        description: "Codes whose claim batches one grouped claim transaction granted or refused (held rows not counted).",
-        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000] });
 
     /// <summary>Circuit breaker transitions, tagged with <c>state</c>.</summary>
     public static readonly Counter<long> BreakerTransitions = Meter.CreateCounter<long>(

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Capacity.Application.Common.Options;
 
 namespace Capacity.Application.Common.Resilience;
 
@@ -8,9 +9,11 @@ namespace Capacity.Application.Common.Resilience;
 /// and <see cref="FailureRatio"/> of them failed because the database was unavailable. The defaults
 /// give the seed's "10 failures, 60 s break" when the database is down.
 /// </summary>
-public sealed class CircuitBreakerOptions
+public sealed class CircuitBreakerOptions : ISectionOptions
 {
     public const string Section = "CircuitBreaker";
+
+    static string ISectionOptions.SectionName => Section;
 
     [Range(0.01, 1.0)]
     public double FailureRatio { get; set; } = 0.5;

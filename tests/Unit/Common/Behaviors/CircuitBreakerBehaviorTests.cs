@@ -95,7 +95,7 @@ public sealed class CircuitBreakerBehaviorTests
         Assert.Equal(1, _calls);
     }
 
-    public sealed record DatabaseQuery : IQuery<int>, IDatabaseBound;
+    public sealed record DatabaseQuery : IQuery<int>;
 
-    public sealed record MemoryQuery : IQuery<int>;
+    public sealed record MemoryQuery : IQuery<int>, IWithoutDatabase;
 }

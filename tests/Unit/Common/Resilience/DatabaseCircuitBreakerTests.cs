@@ -233,6 +233,8 @@ public sealed class DatabaseCircuitBreakerTests
 
         public bool IsUnavailable(Exception exception) => exception is TimeoutException;
 
+        public bool IsRefusedText(Exception exception) => false;
+
         public void ResetConnections() => Interlocked.Increment(ref _resets);
     }
 }

@@ -6,7 +6,7 @@ using Capacity.Infrastructure.AccessCodes;
 namespace Capacity.UnitTests.Infrastructure.AccessCodes;
 
 /// <summary>
-/// Stands in for the claim transaction. Records every call, and grants like <see cref="ClaimBatchWriter"/>:
+/// Stands in for the claim transaction. Records every call, and grants like <see cref="ClaimStatements"/>:
 /// k = min(new claims, free seats), the rest full, and a client reference that already holds a session
 /// (earlier or in the same batch) resumes it instead of taking a second seat. The answers of a code's next
 /// calls can be planned, in call order: held until a gate is released, lock held by another instance (null),

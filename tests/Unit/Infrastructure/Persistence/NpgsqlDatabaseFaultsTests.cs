@@ -68,4 +68,22 @@ public sealed class NpgsqlDatabaseFaultsTests : IDisposable
         Assert.False(_faults.IsUnavailable(new OperationCanceledException()));
         Assert.False(_faults.IsUnavailable(new InvalidOperationException("outer", Server("55P03"))));
     }
+
+    [Theory]
+    [InlineData("22021")] // character not in repertoire (U+0000)
+    [InlineData("22P05")] // untranslatable character
+    public void Text_the_server_cannot_store_is_refused_input_even_when_wrapped(string sqlState)
+    {
+        Assert.True(_faults.IsRefusedText(Server(sqlState)));
+        Assert.True(_faults.IsRefusedText(new InvalidOperationException("saving failed", Server(sqlState))));
+        Assert.False(_faults.IsUnavailable(Server(sqlState)));
+    }
+
+    [Fact]
+    public void Other_failures_are_not_refused_text()
+    {
+        Assert.False(_faults.IsRefusedText(Server("23505")));
+        Assert.False(_faults.IsRefusedText(Server("08006")));
+        Assert.False(_faults.IsRefusedText(new InvalidOperationException("bug")));
+    }
 }

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Capacity.IntegrationTests.Fixtures;
+namespace Capacity.IntegrationTests.AccessCodes;
 
 /// <summary>One access code's seats as PostgreSQL holds them: the counter and the open sessions behind it.</summary>
 public sealed record CodeUsage(string Code, int UsageCount, int MaxUsageCount, int OpenSessions)

@@ -8,36 +8,6 @@ using NpgsqlTypes;
 
 namespace Capacity.Infrastructure.AccessCodes;
 
-/// <summary>Runs one claim transaction for a batch of claims of one code.</summary>
-internal interface IClaimBatchWriter
-{
-    /// <summary>
-    /// One outcome per claim, in order (each claim is its client reference, or null); null when another
-    /// transaction holds the code row, or when the batch was still waiting for a transaction at
-    /// <paramref name="deadline"/> (the earliest deadline of its claims). Null means nothing changed: the caller
-    /// backs off and retries, or answers its expired claims busy.
-    /// </summary>
-    Task<Result<SeatGrant>[]?> TryGrantAsync(
-        string code, IReadOnlyList<string?> clientRefs, DateTimeOffset deadline, CancellationToken cancellationToken);
-}
-
-/// <summary>Claims of one code without client references, as one part of a grouped claim transaction.</summary>
-/// <param name="Code">The code, normalized; every part of one group has a different code.</param>
-/// <param name="Claims">How many claims want a seat (at least 1).</param>
-internal readonly record struct CodeClaims(string Code, int Claims);
-
-/// <summary>The claim statements themselves: one code per transaction, or several codes in one.</summary>
-internal interface IClaimStatements : IClaimBatchWriter
-{
-    /// <summary>
-    /// ONE transaction for the claims of several codes (none with a client reference, each code once): every
-    /// code row it can lock without waiting is locked, granted and counted as <see cref="TryGrantAsync"/> would;
-    /// a code whose row another transaction holds is left alone. One entry per part, in order: its claims'
-    /// outcomes, or null when its row was held (nothing changed for it: its caller backs off and retries).
-    /// </summary>
-    Task<Result<SeatGrant>[]?[]> TryGrantGroupAsync(IReadOnlyList<CodeClaims> parts, CancellationToken cancellationToken);
-}
-
 /// <summary>
 /// One claim transaction for a batch of claims of ONE code, in one statement: locks the code row once, grants
 /// <c>k = min(new claims, free seats)</c> with one UPDATE and inserts the k sessions with one INSERT; or the
@@ -46,11 +16,11 @@ internal interface IClaimStatements : IClaimBatchWriter
 /// usage_count above max_usage_count, whatever the caller does; a statement PostgreSQL refuses (a held row,
 /// a unique or check violation, a deadlock) changed nothing, and its batch retries with a new snapshot.
 /// </summary>
-internal sealed partial class ClaimBatchWriter(
+internal sealed partial class ClaimStatements(
     NpgsqlDataSource database,
     IOptions<ClaimOptions> options,
     TimeProvider clock,
-    ILogger<ClaimBatchWriter> logger) : IClaimStatements
+    ILogger<ClaimStatements> logger) : IClaimStatements
 {
     // A claim statement that hangs (a sick server) is cancelled at the claims' deadline: it then changed nothing.
     private readonly int _commandTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.Value.Deadline.TotalSeconds));

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Capacity.IntegrationTests.Fixtures;
+namespace Capacity.IntegrationTests.AccessCodes;
 
 /// <summary>What one POST /api/auth/code-login answered: the seat on 201, the problem type otherwise.</summary>
 public sealed record ClaimOutcome(string Code, HttpStatusCode Status, Guid? SessionId, int? UsageCount, string? ProblemType)
