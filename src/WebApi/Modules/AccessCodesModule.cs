@@ -20,52 +20,42 @@ public sealed class AccessCodesModule : ICarterModule
         var admin = app.MapGroup("/api/admin/access-codes")
             .WithTags("Access codes (admin)")
             .RequireAdminKey()
-            .ProducesProblem(StatusCodes.Status500InternalServerError);
+            .ProducesStandardProblems();
         admin.MapPost("/", CreateAccessCode)
             .WithName(nameof(CreateAccessCode))
             .WithSummary("Create a bulk or single access code.")
             .WithRequestExample(new CreateAccessCode.Command("DEMO-NEW", "bulk", 100))
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesBodyProblems();
 
         admin.MapGet("/usage", GetCodeUsageBatch)
             .WithName(nameof(GetCodeUsageBatch))
             .WithSummary("Usage of up to 500 codes in one query (codes=A,B,C), for dashboards.")
             .WithRequiredQueryParameter("codes")
-            .WithParameterExample("codes", "DEMO-BULK,DEMO-SINGLE")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithParameterExample("codes", "DEMO-BULK,DEMO-SINGLE");
 
         app.MapGroup("/api/admin/sessions")
             .WithTags("Sessions (admin)")
             .RequireAdminKey()
-            .ProducesProblem(StatusCodes.Status500InternalServerError)
+            .ProducesStandardProblems()
             .MapPost("/cleanup", CleanupIdleSessions)
             .WithName(nameof(CleanupIdleSessions))
             .WithSummary("End sessions idle for longer than idleMinutes and free their seats.")
             .WithRequestExample(new CleanupIdleSessions.Command(30))
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesBodyProblems();
 
         app.MapGroup("/api/access-codes")
             .WithTags("Access codes")
-            .ProducesProblem(StatusCodes.Status500InternalServerError)
+            .ProducesStandardProblems()
             .MapGet("/{code}", GetAccessCode)
             .WithName(nameof(GetAccessCode))
             .WithSummary("Read an access code and its usage (cached; usage may be a few seconds old).")
             .WithParameterExample("code", "DEMO-BULK")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         app.MapGroup("/api/auth")
             .WithTags("Sessions")
-            .ProducesProblem(StatusCodes.Status500InternalServerError)
+            .ProducesStandardProblems()
             .MapPost("/code-login", CodeLogin)
             .WithName(nameof(CodeLogin))
             .WithSummary("Claim a seat of an access code and open a session.")
@@ -73,42 +63,30 @@ public sealed class AccessCodesModule : ICarterModule
                 "201 with a new session; 200 with the open session when clientRef already holds one on this code. " +
                 "409 when the code is full, 404 unknown, 410 expired or inactive, 503 busy (retry after Retry-After).")
             .WithRequestExample(new ClaimSeat.Command("DEMO-BULK", "device-42"))
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesBodyProblems();
 
         var sessions = app.MapGroup("/api/sessions")
             .WithTags("Sessions")
-            .ProducesProblem(StatusCodes.Status500InternalServerError);
+            .ProducesStandardProblems();
         sessions.MapPost("/{sessionId}/end", EndSession)
             .WithName(nameof(EndSession))
             .WithSummary("End a session and free its seat (idempotent: a second call frees nothing).")
             .WithParameterExample("sessionId", ExampleSessionId)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         sessions.MapPost("/{sessionId}/heartbeat", Heartbeat)
             .WithName(nameof(Heartbeat))
             .WithSummary("Record activity on an open session.")
             .WithParameterExample("sessionId", ExampleSessionId)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status410Gone)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status410Gone);
     }
 
     public static async Task<Results<Created<AccessCodeResponse>, ProblemHttpResult>> CreateAccessCode(
-        CreateAccessCode.Command command, ISender sender, HttpContext http, CancellationToken cancellationToken)
-    {
-        var result = await sender.Send(command, cancellationToken);
-        return result.IsSuccess
-            ? TypedResults.Created($"/api/access-codes/{result.Value.Code}", result.Value)
-            : result.Error.ToProblem(http);
-    }
+        CreateAccessCode.Command command, ISender sender, HttpContext http, CancellationToken cancellationToken) =>
+        (await sender.Send(command, cancellationToken)).ToCreated(http, code => $"/api/access-codes/{code.Code}");
 
     public static async Task<Ok<GetCodeUsageBatch.Response>> GetCodeUsageBatch(
         string? codes, ISender sender, CancellationToken cancellationToken) =>
@@ -119,11 +97,8 @@ public sealed class AccessCodesModule : ICarterModule
         TypedResults.Ok(await sender.Send(command, cancellationToken));
 
     public static async Task<Results<Ok<AccessCodeResponse>, ProblemHttpResult>> GetAccessCode(
-        string code, ISender sender, HttpContext http, CancellationToken cancellationToken)
-    {
-        var result = await sender.Send(new GetAccessCode.Query(code), cancellationToken);
-        return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error.ToProblem(http);
-    }
+        string code, ISender sender, HttpContext http, CancellationToken cancellationToken) =>
+        (await sender.Send(new GetAccessCode.Query(code), cancellationToken)).ToOk(http);
 
     public static async Task<Results<Created<ClaimSeat.Response>, Ok<ClaimSeat.Response>, ProblemHttpResult>> CodeLogin(
         ClaimSeat.Command command, ISender sender, HttpContext http, CancellationToken cancellationToken)
@@ -134,22 +109,17 @@ public sealed class AccessCodesModule : ICarterModule
             return result.Error.ToProblem(http);
         }
 
+        // A retry of a clientRef that holds a session gets that session back: 200, not a second 201.
         return result.Value.Resumed
             ? TypedResults.Ok(result.Value)
             : TypedResults.Created($"/api/sessions/{result.Value.SessionId}", result.Value);
     }
 
     public static async Task<Results<Ok<EndSession.Response>, ProblemHttpResult>> EndSession(
-        Guid sessionId, ISender sender, HttpContext http, CancellationToken cancellationToken)
-    {
-        var result = await sender.Send(new EndSession.Command(sessionId), cancellationToken);
-        return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error.ToProblem(http);
-    }
+        Guid sessionId, ISender sender, HttpContext http, CancellationToken cancellationToken) =>
+        (await sender.Send(new EndSession.Command(sessionId), cancellationToken)).ToOk(http);
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Heartbeat(
-        Guid sessionId, ISender sender, HttpContext http, CancellationToken cancellationToken)
-    {
-        var result = await sender.Send(new HeartbeatSession.Command(sessionId), cancellationToken);
-        return result.IsSuccess ? TypedResults.NoContent() : result.Error.ToProblem(http);
-    }
+        Guid sessionId, ISender sender, HttpContext http, CancellationToken cancellationToken) =>
+        (await sender.Send(new HeartbeatSession.Command(sessionId), cancellationToken)).ToNoContent(http);
 }

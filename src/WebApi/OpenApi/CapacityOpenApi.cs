@@ -15,11 +15,42 @@ internal static class CapacityOpenApi
     public static OpenApiOptions AddCapacityContract(this OpenApiOptions options)
     {
         options.CreateSchemaReferenceId = SchemaReferenceId;
-        options.AddSchemaTransformer<AccessCodeRulesSchemaTransformer>();
+        foreach (var feature in FeatureSchemaTransformers)
+        {
+            options.AddSchemaTransformer(feature);
+        }
+
         options.AddSchemaTransformer<ProblemDetailsSchemaTransformer>();
         options.AddOperationTransformer<AdminApiKeySecurityTransformer>();
+
+        // Responses in status order, whatever order the group and the route declared them in: the document (and
+        // its snapshot) does not change when a declaration moves between a route and its group.
+        options.AddOperationTransformer((operation, _, _) =>
+        {
+            if (operation.Responses is { Count: > 1 } responses)
+            {
+                var sorted = responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+                responses.Clear();
+                foreach (var (status, response) in sorted)
+                {
+                    responses.Add(status, response);
+                }
+            }
+
+            return Task.CompletedTask;
+        });
         return options;
     }
+
+    /// <summary>
+    /// Each feature's schema rules (<see cref="IFeatureSchemaTransformer"/>, beside its module): a new feature adds
+    /// its own file and edits nothing here.
+    /// </summary>
+    private static IEnumerable<IOpenApiSchemaTransformer> FeatureSchemaTransformers =>
+        typeof(CapacityOpenApi).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IFeatureSchemaTransformer).IsAssignableFrom(t))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .Select(t => (IOpenApiSchemaTransformer)Activator.CreateInstance(t)!);
 
     /// <summary>
     /// Slices nest their records (<c>ClaimSeat.Command</c>, <c>CreateAccessCode.Command</c>): by default both are

@@ -4,15 +4,17 @@ using Capacity.Application.AccessCodes;
 using Capacity.Domain.AccessCodes;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
+using Capacity.WebApi.OpenApi;
 using Microsoft.OpenApi;
 
-namespace Capacity.WebApi.OpenApi;
+namespace Capacity.WebApi.Modules;
 
 /// <summary>
-/// Shows the validators' rules (<see cref="AccessCodeRules"/>, the constants they use) as schema constraints,
+/// The access-code feature's part of the OpenAPI document (found and registered by <c>CapacityOpenApi</c>, like
+/// every feature's): shows the validators' rules (<see cref="AccessCodeRules"/>, the constants they use) as schema constraints,
 /// and marks the fields a request must carry as non-null: the validators refuse null there with a 400.
 /// </summary>
-internal sealed class AccessCodeRulesSchemaTransformer : IOpenApiSchemaTransformer
+internal sealed class AccessCodesSchemaTransformer : IFeatureSchemaTransformer
 {
     private static readonly string[] Types = ["bulk", "single"];
 
