@@ -41,8 +41,10 @@ public static class DependencyInjection
         services.AddSingleton<DatabaseCircuitBreaker>();
         services.AddSingleton<OperationMonitor>();
         services.AddSingleton<TagInvalidator>();
-        services.AddSectionOptions<PerformanceOptions>(configuration);
         services.TryAddSingleton(TimeProvider.System);
+
+        // One line per feature that needs more than its slices (found by the mediator and the validator scan).
+        services.AddPerformance(configuration);
         return services;
     }
 }

@@ -22,7 +22,8 @@ internal static class ClaimMetrics
 
     /// <summary>
     /// Claim statements PostgreSQL refused, tagged with <c>reason</c>: <c>row_locked</c> (another transaction
-    /// held the code row: the usual collision between instances, releases and cleanups), <c>unique_violation</c>
+    /// held the code row, or a session row of a client reference: the usual collision with another instance, a
+    /// release, a cleanup or a heartbeat; rows a grouped statement skips are not refusals), <c>unique_violation</c>
     /// (another instance opened a session for the same client reference), <c>check_violation</c> (the usage check
     /// constraint fired: the oversell guard; never expected), <c>conflict</c> (a deadlock or serialization
     /// failure). Each refused statement changed nothing and its claims retried.

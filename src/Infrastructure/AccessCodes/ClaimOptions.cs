@@ -14,8 +14,9 @@ public sealed class ClaimOptions : ISectionOptions
     static string ISectionOptions.SectionName => Section;
 
     /// <summary>
-    /// Consecutive lock collisions (another instance holds the code row) over which the backoff doubles;
-    /// after that it stays at its cap. Claims keep retrying until their <see cref="Deadline"/>.
+    /// Consecutive refused claim statements (another transaction held the code row: another instance, a release
+    /// or a cleanup; or PostgreSQL refused the statement otherwise) over which the backoff doubles; after that it
+    /// stays at its cap. Claims keep retrying until their <see cref="Deadline"/>.
     /// </summary>
     [Range(1, 20)]
     public int LockAttempts { get; set; } = 3;

@@ -195,15 +195,27 @@ internal sealed partial class ClaimStatements(
             : throw new InvalidOperationException($"The claim statement of {code} answered {answered} of {clientRefs.Count} claims.");
     }
 
+    /// <summary>The guard against overselling (the table's check constraint on usage_count).</summary>
+    internal const string UsageGuard = "ck_access_codes_usage_within_capacity";
+
+    /// <summary>One open session per (code, client reference).</summary>
+    internal const string OpenClientRefIndex = "ux_sessions_open_client_ref";
+
     /// <summary>
     /// PostgreSQL refused the statement, which therefore changed nothing, for a reason a new snapshot can clear:
-    /// a row held by another transaction (NOWAIT), a unique index or the usage check constraint (the guard
-    /// against overselling: it must never fire, and if it does the batch retries rather than fail), or a
-    /// deadlock or serialization failure.
+    /// a code or session row another transaction held (NOWAIT), the open-session index (another instance
+    /// opened a session for the same client reference), the usage guard (it must never fire; if it does, the
+    /// batch retries rather than fail), a deadlock or a serialization failure. Any other constraint is a bug,
+    /// not contention: it is not retried, so it surfaces at once (500, logged) instead of as 503s until the
+    /// deadline.
     /// </summary>
-    private static bool IsRefusal(PostgresException e) => e.SqlState is
-        PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.CheckViolation
-        or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
+    private static bool IsRefusal(PostgresException e) => e.SqlState switch
+    {
+        PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure => true,
+        PostgresErrorCodes.CheckViolation => e.ConstraintName == UsageGuard,
+        PostgresErrorCodes.UniqueViolation => e.ConstraintName == OpenClientRefIndex,
+        _ => false,
+    };
 
     private void Refused(PostgresException e, string code)
     {
@@ -221,7 +233,7 @@ internal sealed partial class ClaimStatements(
         }
         else if (reason != "row_locked")
         {
-            LogRefused(logger, e.SqlState, code);
+            LogRefused(logger, code, e.SqlState);
         }
     }
 
@@ -231,7 +243,7 @@ internal sealed partial class ClaimStatements(
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "PostgreSQL refused a claim transaction of {Code} ({SqlState}); it changed nothing and its claims retry.")]
-    private static partial void LogRefused(ILogger logger, string sqlState, string code);
+    private static partial void LogRefused(ILogger logger, string code, string sqlState);
 
     private static Guid[] NewSessionIds(int count, DateTimeOffset now)
     {

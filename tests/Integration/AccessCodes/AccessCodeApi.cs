@@ -15,4 +15,18 @@ public static class AccessCodeApi
         response.EnsureSuccessStatusCode();
         return code.ToUpperInvariant();
     }
+
+    /// <summary>
+    /// How often the usage guard (the check constraint) refused a claim statement in this process, from /metrics.
+    /// The meter is shared by every in-process test host: only a test that forces the guard makes it move.
+    /// </summary>
+    public static async Task<double> GuardRefusalsAsync(this CapacityApiFactory api)
+    {
+        var metrics = await api.Client.GetStringAsync("/metrics");
+        return metrics.Split('\n')
+            .Where(l => l.StartsWith("capacity_claim_statement_refusals_total{", StringComparison.Ordinal)
+                        && l.Contains("reason=\"check_violation\"", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+            .Sum();
+    }
 }

@@ -25,7 +25,11 @@ public sealed class GrantStatementConcurrencyTests(CapacityApiFactory api) : ICl
     private const int Seats = 20;
     private const int GrantWorkers = 4;
     private const int ReleaseWorkers = 2;
+    private const int MinReleases = 60;
     private static readonly TimeSpan RunFor = TimeSpan.FromSeconds(6);
+
+    // On a busy machine the workers run on past RunFor until the interleaving really happened, up to this.
+    private static readonly TimeSpan Cap = TimeSpan.FromSeconds(40);
 
     public enum Statement
     {
@@ -52,12 +56,13 @@ public sealed class GrantStatementConcurrencyTests(CapacityApiFactory api) : ICl
         var failures = new ConcurrentQueue<Exception>();
         var (granted, retried, released) = (0, 0, 0);
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
-        var guardFiredBefore = await RefusalsAsync();
+        var guardFiredBefore = await api.GuardRefusalsAsync();
         var until = Stopwatch.StartNew();
+        bool Running() => until.Elapsed < RunFor || (Volatile.Read(ref released) < MinReleases && until.Elapsed < Cap);
 
         async Task GrantAsync(int worker)
         {
-            for (var i = 0; until.Elapsed < RunFor; i++)
+            for (var i = 0; Running(); i++)
             {
                 try
                 {
@@ -94,11 +99,11 @@ public sealed class GrantStatementConcurrencyTests(CapacityApiFactory api) : ICl
 
         async Task ReleaseAsync()
         {
-            while (until.Elapsed < RunFor)
+            while (Running())
             {
                 if (!open.TryDequeue(out var session))
                 {
-                    await Task.Yield();
+                    await Task.Delay(1);
                     continue;
                 }
 
@@ -121,7 +126,7 @@ public sealed class GrantStatementConcurrencyTests(CapacityApiFactory api) : ICl
                 .Concat(Enumerable.Range(0, ReleaseWorkers).Select(_ => Task.Run(ReleaseAsync))));
 
         Assert.True(failures.IsEmpty, $"{failures.Count} statements failed; the first: {failures.FirstOrDefault()}");
-        Assert.True(released > 50, $"Only {released} releases ran beside {granted} grants: the interleaving was not exercised.");
+        Assert.True(released >= MinReleases, $"Only {released} releases ran beside {granted} grants: the interleaving was not exercised.");
         var usage = await CodeUsage.ReadAsync(api.ConnectionString, codes);
         Assert.All(codes, code =>
         {
@@ -133,7 +138,7 @@ public sealed class GrantStatementConcurrencyTests(CapacityApiFactory api) : ICl
         // Nothing was hidden by the retry: the check constraint never had to refuse a statement (the exporter
         // caches a scrape for a moment, hence the pause).
         await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.Equal(guardFiredBefore, await RefusalsAsync());
+        Assert.Equal(guardFiredBefore, await api.GuardRefusalsAsync());
     }
 
     /// <summary>
@@ -154,12 +159,14 @@ public sealed class GrantStatementConcurrencyTests(CapacityApiFactory api) : ICl
         var failures = new ConcurrentQueue<string>();
         var (decisions, fullAnswers, released) = (0, 0, 0);
         var until = Stopwatch.StartNew();
+        bool Running() => failures.IsEmpty
+            && (until.Elapsed < RunFor || ((Volatile.Read(ref released) < MinReleases || Volatile.Read(ref fullAnswers) == 0) && until.Elapsed < Cap));
 
         async Task GrantAsync(int worker)
         {
             await using var connection = new NpgsqlConnection(api.ConnectionString);
             await connection.OpenAsync();
-            for (var i = 0; until.Elapsed < RunFor && failures.IsEmpty; i++)
+            for (var i = 0; Running(); i++)
             {
                 var code = codes[(worker + i) % codes.Length];
                 await using var transaction = await connection.BeginTransactionAsync();
@@ -171,6 +178,7 @@ public sealed class GrantStatementConcurrencyTests(CapacityApiFactory api) : ICl
                 catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
                 {
                     await transaction.RollbackAsync();
+                    await Task.Delay(1);
                     continue;
                 }
                 catch (PostgresException e)
@@ -206,11 +214,11 @@ public sealed class GrantStatementConcurrencyTests(CapacityApiFactory api) : ICl
 
         async Task ReleaseAsync()
         {
-            while (until.Elapsed < RunFor && failures.IsEmpty)
+            while (Running())
             {
                 if (!open.TryDequeue(out var session))
                 {
-                    await Task.Yield();
+                    await Task.Delay(1);
                     continue;
                 }
 
@@ -229,7 +237,7 @@ public sealed class GrantStatementConcurrencyTests(CapacityApiFactory api) : ICl
                 .Concat(Enumerable.Range(0, ReleaseWorkers).Select(_ => Task.Run(ReleaseAsync))));
 
         Assert.True(failures.IsEmpty, string.Join(Environment.NewLine, failures.Take(10)));
-        Assert.True(released > 50 && fullAnswers > 0, $"{decisions} decisions, {fullAnswers} with a full answer, {released} releases: the interleaving was not exercised.");
+        Assert.True(released >= MinReleases && fullAnswers > 0, $"{decisions} decisions, {fullAnswers} with a full answer, {released} releases: the interleaving was not exercised.");
         var usage = await CodeUsage.ReadAsync(api.ConnectionString, codes);
         Assert.All(codes, code => Assert.Equal(usage[code].OpenSessions, usage[code].UsageCount));
     }
@@ -258,7 +266,7 @@ public sealed class GrantStatementConcurrencyTests(CapacityApiFactory api) : ICl
             """ + code + "'); SELECT 1");
         try
         {
-            var before = await RefusalsAsync();
+            var before = await api.GuardRefusalsAsync();
 
             using var response = await api.Client.PostAsJsonAsync("/api/auth/code-login", new { code, clientRef = "guard-" + code });
 
@@ -268,7 +276,7 @@ public sealed class GrantStatementConcurrencyTests(CapacityApiFactory api) : ICl
             var counted = before;
             for (var waited = Stopwatch.StartNew(); counted < before + 2 && waited.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(200))
             {
-                counted = await RefusalsAsync();
+                counted = await api.GuardRefusalsAsync();
             }
 
             Assert.Equal(before + 2, counted);
@@ -281,28 +289,114 @@ public sealed class GrantStatementConcurrencyTests(CapacityApiFactory api) : ICl
         }
     }
 
-    private async Task<double> RefusalsAsync()
+    public enum Meanwhile
     {
-        var metrics = await api.Client.GetStringAsync("/metrics");
-        return metrics.Split('\n')
-            .Where(l => l.StartsWith("capacity_claim_statement_refusals_total{", StringComparison.Ordinal) && l.Contains("reason=\"check_violation\"", StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
-            .Sum();
+        /// <summary>A release commits: the statement's snapshot shows the code full, the locked row has a free seat.</summary>
+        ReleaseFreedASeat,
+
+        /// <summary>A claim commits: the snapshot shows two free seats, the locked row has none.</summary>
+        ClaimTookTheLastSeats,
+    }
+
+    /// <summary>
+    /// The stale window made deterministic: the statement (its lock made to wait instead of NOWAIT / SKIP LOCKED)
+    /// takes its snapshot, then waits for a row another transaction changes and commits. It must decide on the
+    /// version committed meanwhile: no check violation (the defect), a free seat granted (no "full" decided on
+    /// the snapshot's version), none granted when the last seats went meanwhile, usage = open sessions.
+    /// </summary>
+    [Theory]
+    [InlineData(Statement.WithReferences, Meanwhile.ReleaseFreedASeat)]
+    [InlineData(Statement.Anonymous, Meanwhile.ReleaseFreedASeat)]
+    [InlineData(Statement.Grouped, Meanwhile.ReleaseFreedASeat)]
+    [InlineData(Statement.WithReferences, Meanwhile.ClaimTookTheLastSeats)]
+    [InlineData(Statement.Anonymous, Meanwhile.ClaimTookTheLastSeats)]
+    [InlineData(Statement.Grouped, Meanwhile.ClaimTookTheLastSeats)]
+    public async Task A_statement_that_waited_for_the_row_decides_on_the_version_committed_meanwhile(Statement statement, Meanwhile meanwhile)
+    {
+        var code = await api.CreateCodeAsync(Seats);
+        var held = meanwhile == Meanwhile.ReleaseFreedASeat ? Seats : Seats - 2;
+        await api.ScalarAsync<int>(
+            """
+            WITH opened AS (
+                INSERT INTO sessions (id, code_id, client_ref, started_at, last_activity)
+                SELECT gen_random_uuid(), a.id, NULL, now(), now() FROM access_codes a, generate_series(1, $2) WHERE a.code = $1
+                RETURNING code_id
+            )
+            UPDATE access_codes SET usage_count = (SELECT count(*) FROM opened) WHERE code = $1 RETURNING 1
+            """,
+            code,
+            held);
+
+        // The other transaction changes the row and keeps it locked until the statement waits for it.
+        await using var other = new NpgsqlConnection(api.ConnectionString);
+        await other.OpenAsync();
+        await using var otherTransaction = await other.BeginTransactionAsync();
+        string[] changes = meanwhile == Meanwhile.ReleaseFreedASeat
+            ?
+            [
+                "UPDATE sessions SET ended_at = now() WHERE id = (SELECT s.id FROM sessions s JOIN access_codes a ON a.id = s.code_id WHERE a.code = $1 LIMIT 1)",
+                "UPDATE access_codes SET usage_count = usage_count - 1 WHERE code = $1",
+            ]
+            :
+            [
+                "INSERT INTO sessions (id, code_id, client_ref, started_at, last_activity) SELECT gen_random_uuid(), a.id, NULL, now(), now() FROM access_codes a, generate_series(1, 2) WHERE a.code = $1",
+                "UPDATE access_codes SET usage_count = usage_count + 2 WHERE code = $1",
+            ];
+        foreach (var sql in changes)
+        {
+            await using var change = new NpgsqlCommand(sql, other, otherTransaction);
+            change.Parameters.Add(new NpgsqlParameter { Value = code });
+            await change.ExecuteNonQueryAsync();
+        }
+
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var statementPid = connection.ProcessID;
+        static string Waiting(string sql) =>
+            sql.Replace(" NOWAIT", "", StringComparison.Ordinal).Replace(" SKIP LOCKED", "", StringComparison.Ordinal);
+        // A grouped statement carries a second, untouched code beside it (a group never holds one code twice).
+        string[] codes = statement == Statement.Grouped ? [code, await api.CreateCodeAsync(Seats)] : [code];
+        var running = RunAsync(connection, transaction, statement, codes, code, "late-" + code, Waiting);
+
+        // The statement has its snapshot and waits for the row lock: only now does the other transaction commit.
+        var waited = Stopwatch.StartNew();
+        while (await api.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", statementPid) == 0)
+        {
+            Assert.False(running.IsCompleted, "The statement did not wait for the row the other transaction held.");
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "The statement never waited for the row lock.");
+            await Task.Delay(20);
+        }
+
+        await otherTransaction.CommitAsync();
+        var decisions = await running;
+        var decision = Assert.Single(decisions, d => d.Code == code);
+        var usage = await ReadUsageAsync(connection, transaction, code);
+        await transaction.CommitAsync();
+
+        var (decided, granted) = meanwhile == Meanwhile.ReleaseFreedASeat ? (Seats - 1, 1) : (Seats, 0);
+        Assert.Equal(decided, decision.Decided);
+        Assert.Equal(granted, decision.Sessions.Count);
+        Assert.True(decision.Full);
+        Assert.Equal(Seats, usage);
+        Assert.Equal(new CodeUsage(code, Seats, Seats, Seats), (await CodeUsage.ReadAsync(api.ConnectionString, [code]))[code]);
     }
 
     /// <summary>What one statement decided for one code: the usage it decided on, the sessions it inserted, and whether a claim was full.</summary>
     private sealed record Decision(string Code, int Decided, List<Guid> Sessions, bool Full);
 
     private static async Task<List<Decision>> RunAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Statement statement, string[] codes, string code, string refs)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Statement statement, string[] codes, string code, string refs,
+        Func<string, string>? rewrite = null)
     {
+        rewrite ??= sql => sql;
         var now = DateTimeOffset.UtcNow;
         var ids = new[] { Guid.CreateVersion7(), Guid.CreateVersion7() };
         switch (statement)
         {
             case Statement.WithReferences:
             {
-                await using var grant = Command(connection, transaction, ClaimSql.GrantWithReferences, code, ids, new[] { refs + "-a", refs + "-b" }, now);
+                await using var grant = Command(connection, transaction, rewrite(ClaimSql.GrantWithReferences), code, ids, new[] { refs + "-a", refs + "-b" }, now);
                 var decision = new Decision(code, -1, [], false);
                 await using var reader = await grant.ExecuteReaderAsync();
                 while (await reader.ReadAsync())
@@ -320,7 +414,7 @@ public sealed class GrantStatementConcurrencyTests(CapacityApiFactory api) : ICl
 
             case Statement.Anonymous:
             {
-                await using var grant = Command(connection, transaction, ClaimSql.GrantAnonymous, code, ids, now);
+                await using var grant = Command(connection, transaction, rewrite(ClaimSql.GrantAnonymous), code, ids, now);
                 await using var reader = await grant.ExecuteReaderAsync();
                 await reader.ReadAsync();
                 var k = reader.GetInt32(4);
@@ -330,7 +424,7 @@ public sealed class GrantStatementConcurrencyTests(CapacityApiFactory api) : ICl
             default:
             {
                 await using var grant = Command(
-                    connection, transaction, ClaimSql.GrantGroup,
+                    connection, transaction, rewrite(ClaimSql.GrantGroup),
                     codes, new[] { 2, 2 }, new[] { ids[0], ids[1], Guid.CreateVersion7(), Guid.CreateVersion7() },
                     new[] { 1, 1, 2, 2 }, new[] { 1, 2, 1, 2 }, now);
                 var sessionIds = grant.Parameters[2].Value as Guid[];

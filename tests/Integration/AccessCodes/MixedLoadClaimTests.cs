@@ -28,7 +28,7 @@ public sealed class MixedLoadClaimTests(MixedLoadClaimTests.MixedLoadApiFactory 
     {
         protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
         {
-            ["Claims:Deadline"] = "00:01:00",
+            ["Claims:Deadline"] = "00:02:00",
             ["Cleanup:Enabled"] = "false",
         };
     }
@@ -41,7 +41,8 @@ public sealed class MixedLoadClaimTests(MixedLoadClaimTests.MixedLoadApiFactory 
     private const int CleanupRounds = 6;
     private const int IdleMinutes = 30;
 
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(50);
+    // A correctness test, not a timing one: generous for a busy 2-core machine running other test classes.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(100);
 
     private readonly ConcurrentQueue<(string Route, HttpStatusCode Status)> _answers = new();
     private readonly ConcurrentQueue<string> _unexpected = new();
@@ -131,6 +132,7 @@ public sealed class MixedLoadClaimTests(MixedLoadClaimTests.MixedLoadApiFactory 
             }
         });
 
+        var guardBefore = await api.GuardRefusalsAsync();
         var all = Task.WhenAll(users, cleaner);
         var finished = await Task.WhenAny(all, Task.Delay(Bound));
         Assert.True(finished == all, $"The mixed load did not finish within {Bound.TotalSeconds} s ({Volatile.Read(ref iterationsDone)} of {Users * IterationsPerUser} iterations).");
@@ -171,6 +173,13 @@ public sealed class MixedLoadClaimTests(MixedLoadClaimTests.MixedLoadApiFactory 
         Assert.InRange(usage.UsageCount, 0, Seats);
         Assert.Equal(grantedIds.Length - _releasedByEnd.Count - freedByCleanup, usage.UsageCount);
         Assert.Equal(grantedIds.Length - open.Count, _releasedByEnd.Count + freedByCleanup);
+
+        // The interleaving happened (full answers, seats freed by cleanups), and no claim was saved by a retry:
+        // the usage guard never refused a statement (the exporter caches a scrape for a moment, hence the pause).
+        Assert.Contains(_answers, a => a.Route == "code-login" && a.Status == HttpStatusCode.Conflict);
+        Assert.True(freedByCleanup > 0, "No cleanup freed a seat.");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(guardBefore, await api.GuardRefusalsAsync());
         output.WriteLine(
             $"granted {grantedIds.Length} sessions ({prefilled.Count} prefilled), released by end {_releasedByEnd.Count}, " +
             $"ended by cleanup {freedByCleanup} of {_aged.Count} aged, open {open.Count}, usage_count {usage.UsageCount}");

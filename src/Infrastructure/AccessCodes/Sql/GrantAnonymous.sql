@@ -3,8 +3,8 @@
 -- than GrantWithReferences.sql (pgbench, one claim per statement, 16 clients).
 -- $1 code, $2 session ids (one per claim, in arrival order), $3 now.
 -- The UPDATE computes the grant from its own target row for the reason given in GrantWithReferences.sql
--- and docs/decisions/005: its constraint check may see the version of the statement's snapshot, older
--- than the version locked below.
+-- and docs/decisions/005: the constraint check runs on a candidate built from the snapshot's version, which
+-- may be older than the version locked below.
 WITH code AS (
     -- Row lock on the code: see GrantWithReferences.sql (NOWAIT: the batch backs off instead of queueing).
     SELECT id, is_active, expires_at, usage_count, max_usage_count
