@@ -40,6 +40,7 @@ public static class DependencyInjection
         services.AddSectionOptions<CircuitBreakerOptions>(configuration);
         services.AddSingleton<DatabaseCircuitBreaker>();
         services.AddSingleton<OperationMonitor>();
+        services.AddSectionOptions<CachingOptions>(configuration);
         services.AddSingleton<TagInvalidator>();
         services.TryAddSingleton(TimeProvider.System);
 

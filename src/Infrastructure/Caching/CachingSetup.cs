@@ -1,5 +1,4 @@
 using Capacity.Application.Common.Caching;
-using Capacity.Application.Common.Options;
 using Capacity.Application.Performance;
 using Capacity.Infrastructure.Health;
 using Microsoft.Extensions.Configuration;
@@ -22,7 +21,7 @@ internal static class CachingSetup
     /// </summary>
     public static IServiceCollection AddCaching(this IServiceCollection services, IConfiguration configuration, IHealthChecksBuilder health)
     {
-        services.AddSectionOptions<CachingOptions>(configuration);
+        // CachingOptions are registered by AddApplication: the caching behavior and the tag invalidator read them too.
         var redis = configuration.GetConnectionString("Redis");
         var withRedis = !string.IsNullOrWhiteSpace(redis);
         if (withRedis)

@@ -29,6 +29,7 @@ internal sealed partial class RedisTagBroadcast(
     private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(30);
 
     private readonly RedisChannel _channel = RedisChannel.Literal($"{options.Value.KeyPrefix}:tag-invalidations");
+    private readonly FusionCacheEntryOptions _removeLocally = TagInvalidator.LocalOnly(options.Value.TagMemoryDuration);
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly Lock _sync = new();
     private HashSet<string> _pending = new(StringComparer.Ordinal);
@@ -197,7 +198,7 @@ internal sealed partial class RedisTagBroadcast(
         {
             if (!string.IsNullOrEmpty(tag))
             {
-                _ = TagInvalidator.RemoveLocallyAsync(cache, tag).AsTask();
+                _ = cache.RemoveByTagAsync(tag, _removeLocally).AsTask();
             }
         }
     }

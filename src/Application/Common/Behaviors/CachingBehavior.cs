@@ -9,7 +9,7 @@ namespace Capacity.Application.Common.Behaviors;
 
 /// <summary>
 /// Reads <see cref="ICachedQuery"/> requests through FusionCache (stampede protection, fail-safe stale
-/// values, soft factory timeout: see <c>CachingOptions</c>) and, after a successful
+/// values, soft factory timeout: see <see cref="CachingOptions"/>) and, after a successful
 /// <see cref="IInvalidatesCache{TResponse}"/> command, removes the entries carrying its tags.
 /// It sits outside the circuit breaker: a fresh hit never asks the breaker, and an open breaker makes
 /// the factory fail so that fail-safe serves the last value.
@@ -34,7 +34,7 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, Tag
                     return await next(message, ct);
                 },
                 default,
-                EntryOptions(query.CacheDuration),
+                EntryOptions(query),
                 query.CacheTags,
                 cancellationToken);
             RecordLookup(hit: !ranHandler);
@@ -57,18 +57,20 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, Tag
     /// The cache's defaults with the query's duration, built once per request type (the behavior is a
     /// singleton per type) instead of copied on every read.
     /// </summary>
-    private FusionCacheEntryOptions EntryOptions(TimeSpan duration)
+    private FusionCacheEntryOptions EntryOptions(ICachedQuery query)
     {
+        // An invalidation is remembered for the tag memory: a tagged entry fresh for longer could come back.
+        var duration = query.CacheDuration;
+        if (duration > invalidator.MemoryDuration && query.CacheTags.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{RequestName<TMessage>.Value} is cached for {duration} with tags, longer than tag invalidations are " +
+                $"remembered ({invalidator.MemoryDuration}): raise {CachingOptions.TagMemoryDurationSetting} to at least {duration}.");
+        }
+
         var options = _entryOptions;
         if (options is null || options.Duration != duration)
         {
-            // An invalidation is remembered for TagMemoryDuration: an entry fresh for longer could come back.
-            if (duration > TagInvalidator.TagMemoryDuration)
-            {
-                throw new InvalidOperationException(
-                    $"{RequestName<TMessage>.Value} is cached for {duration}, longer than tag invalidations are remembered ({TagInvalidator.TagMemoryDuration}).");
-            }
-
             options = cache.CreateEntryOptions(duration: duration);
             _entryOptions = options;
         }

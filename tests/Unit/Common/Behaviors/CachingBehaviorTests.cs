@@ -6,6 +6,7 @@ using Capacity.Application.Common.Resilience;
 using Capacity.Domain.Common;
 using Capacity.UnitTests.Common.Resilience;
 using Mediator;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
 using ZiggyCreatures.Caching.Fusion;
@@ -31,11 +32,13 @@ public sealed class CachingBehaviorTests : IDisposable
 
     public CachingBehaviorTests()
     {
-        _lookups = new(_cache, new TagInvalidator(_cache), new OperationMonitor());
-        _changes = new(_cache, new TagInvalidator(_cache), new OperationMonitor());
+        _lookups = new(_cache, Invalidator(new CachingOptions()), new OperationMonitor());
+        _changes = new(_cache, Invalidator(new CachingOptions()), new OperationMonitor());
     }
 
     public void Dispose() => _cache.Dispose();
+
+    private TagInvalidator Invalidator(CachingOptions options) => new(_cache, Options.Create(options));
 
     private ValueTask<Result<string>> Read(Lookup query) =>
         _lookups.Handle(query, (_, _) =>
@@ -216,14 +219,88 @@ public sealed class CachingBehaviorTests : IDisposable
     }
 
     [Fact]
-    public async Task Query_cached_longer_than_tag_invalidations_are_remembered_is_refused()
+    public async Task Tagged_query_cached_4_hours_is_read_through_the_cache_with_the_default_tag_memory()
     {
-        var behavior = new CachingBehavior<Lookup, Result<string>>(_cache, new TagInvalidator(_cache), new OperationMonitor());
-        var query = new Lookup("long", "tag:long", TagInvalidator.TagMemoryDuration + TimeSpan.FromMinutes(1));
+        // The longest duration the seeds ask for (QR codes, 4 h; member data and rooms 1 h).
+        var query = new Lookup("qr", "tag:qr", TimeSpan.FromHours(4));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
-            await behavior.Handle(query, (_, _) => ValueTask.FromResult<Result<string>>("value"), CancellationToken.None));
+        var first = await Read(query);
+        var second = await Read(query);
+
+        Assert.Equal(1, _reads);
+        Assert.Equal(first.Value, second.Value);
     }
+
+    [Fact]
+    public async Task Tagged_query_cached_4_hours_is_invalidated_by_its_tag()
+    {
+        var query = new Lookup("qr", "tag:qr", TimeSpan.FromHours(4));
+        await Read(query);
+
+        await _changes.Handle(new Change("tag:qr"), (_, _) => ValueTask.FromResult<Result<string>>("done"), CancellationToken.None);
+        var afterChange = await Read(query);
+
+        Assert.Equal("value 2", afterChange.Value);
+    }
+
+    [Fact]
+    public async Task Tagged_query_cached_longer_than_the_tag_memory_is_refused_naming_the_setting()
+    {
+        var behavior = new CachingBehavior<Lookup, Result<string>>(
+            _cache, Invalidator(new CachingOptions { TagMemoryDuration = TimeSpan.FromHours(2) }), new OperationMonitor());
+        var query = new Lookup("long", "tag:long", TimeSpan.FromHours(3));
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await behavior.Handle(query, (_, _) => ValueTask.FromResult<Result<string>>("value"), CancellationToken.None));
+
+        Assert.Contains("Caching:TagMemoryDuration", refused.Message);
+        Assert.Contains("03:00:00", refused.Message);
+        Assert.Contains("02:00:00", refused.Message);
+    }
+
+    [Fact]
+    public async Task Tagged_query_cached_longer_than_the_default_tag_memory_is_refused()
+    {
+        var query = new Lookup("long", "tag:long", new CachingOptions().TagMemoryDuration + TimeSpan.FromMinutes(1));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await Read(query));
+        Assert.Equal(0, _reads);
+    }
+
+    [Fact]
+    public async Task Untagged_query_cached_longer_than_the_tag_memory_is_accepted()
+    {
+        var behavior = new CachingBehavior<Untagged, Result<string>>(
+            _cache, Invalidator(new CachingOptions { TagMemoryDuration = TimeSpan.FromHours(1) }), new OperationMonitor());
+
+        var response = await behavior.Handle(
+            new Untagged(), (_, _) => ValueTask.FromResult<Result<string>>("value"), CancellationToken.None);
+
+        Assert.Equal("value", response.Value);
+    }
+
+    [Fact]
+    public void Default_tag_memory_covers_the_longest_seed_duration_with_margin()
+    {
+        var defaults = new CachingOptions();
+
+        Assert.True(defaults.TagMemoryDuration >= TimeSpan.FromHours(4) * 1.5, $"{defaults.TagMemoryDuration}");
+        Assert.True(Validates(defaults));
+    }
+
+    [Theory]
+    [InlineData("00:00:30")]
+    [InlineData("8.00:00:00")]
+    public void Tag_memory_outside_its_range_is_refused_at_start(string duration)
+    {
+        var options = new CachingOptions { TagMemoryDuration = TimeSpan.Parse(duration, System.Globalization.CultureInfo.InvariantCulture) };
+
+        Assert.False(Validates(options));
+    }
+
+    private static bool Validates(CachingOptions options) =>
+        System.ComponentModel.DataAnnotations.Validator.TryValidateObject(
+            options, new System.ComponentModel.DataAnnotations.ValidationContext(options), null, validateAllProperties: true);
 
     public sealed record Lookup(string Key, string Tag, TimeSpan? Duration = null) : ICachedQuery<Result<string>>
     {
@@ -232,6 +309,15 @@ public sealed class CachingBehaviorTests : IDisposable
         public TimeSpan CacheDuration => Duration ?? TimeSpan.FromMinutes(5);
 
         public IReadOnlyCollection<string> CacheTags => [Tag];
+    }
+
+    public sealed record Untagged : ICachedQuery<Result<string>>
+    {
+        public string CacheKey => "caching-behavior-tests:untagged";
+
+        public TimeSpan CacheDuration => TimeSpan.FromDays(1);
+
+        public IReadOnlyCollection<string> CacheTags => [];
     }
 
     public sealed record Change(string Tag) : ICommand<Result<string>>, IInvalidatesCache<Result<string>>

@@ -25,7 +25,7 @@ public sealed class TagInvalidatorTests : IDisposable
     [Fact]
     public async Task Tagged_entry_is_gone_when_the_invalidation_completes()
     {
-        var invalidator = new TagInvalidator(_cache, _broadcast);
+        var invalidator = new TagInvalidator(_cache, Options.Create(new CachingOptions()), _broadcast);
         await _cache.SetAsync("entry", "value", tags: ["code:A"]);
         await _cache.SetAsync("other", "value", tags: ["code:B"]);
 
@@ -38,7 +38,7 @@ public sealed class TagInvalidatorTests : IDisposable
     [Fact]
     public async Task Invalidation_is_handed_to_the_broadcast_for_the_other_instances()
     {
-        var invalidator = new TagInvalidator(_cache, _broadcast);
+        var invalidator = new TagInvalidator(_cache, Options.Create(new CachingOptions()), _broadcast);
 
         await invalidator.InvalidateAsync("code:A");
         await invalidator.InvalidateAsync("code:B");
@@ -49,7 +49,7 @@ public sealed class TagInvalidatorTests : IDisposable
     [Fact]
     public async Task Invalidation_costs_no_distributed_cache_command()
     {
-        var invalidator = new TagInvalidator(_cache, _broadcast);
+        var invalidator = new TagInvalidator(_cache, Options.Create(new CachingOptions()), _broadcast);
         await _cache.SetAsync("entry", "value", tags: ["code:A"]);
         var commandsBefore = _l2.Commands;
 
@@ -61,7 +61,7 @@ public sealed class TagInvalidatorTests : IDisposable
     [Fact]
     public async Task Without_a_broadcast_the_local_entry_is_still_invalidated()
     {
-        var invalidator = new TagInvalidator(_cache);
+        var invalidator = new TagInvalidator(_cache, Options.Create(new CachingOptions()));
         await _cache.SetAsync("entry", "value", tags: ["code:A"]);
 
         await invalidator.InvalidateAsync("code:A");
@@ -72,13 +72,21 @@ public sealed class TagInvalidatorTests : IDisposable
     [Fact]
     public async Task An_entry_written_after_the_invalidation_is_served()
     {
-        var invalidator = new TagInvalidator(_cache, _broadcast);
+        var invalidator = new TagInvalidator(_cache, Options.Create(new CachingOptions()), _broadcast);
         await invalidator.InvalidateAsync("code:A");
         await Task.Delay(5);
 
         await _cache.SetAsync("entry", "fresh", tags: ["code:A"]);
 
         Assert.Equal("fresh", (await _cache.TryGetAsync<string>("entry")).Value);
+    }
+
+    [Fact]
+    public void Invalidations_are_remembered_for_the_configured_tag_memory()
+    {
+        var invalidator = new TagInvalidator(_cache, Options.Create(new CachingOptions { TagMemoryDuration = TimeSpan.FromHours(5) }));
+
+        Assert.Equal(TimeSpan.FromHours(5), invalidator.MemoryDuration);
     }
 
     private sealed class RecordingBroadcast : ITagBroadcast
