@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Capacity.Application.Common.Caching;
 using Capacity.Application.Performance;
 using Capacity.Infrastructure.Health;
@@ -10,11 +12,26 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using ZiggyCreatures.Caching.Fusion;
+using ZiggyCreatures.Caching.Fusion.Backplane.StackExchangeRedis;
+using ZiggyCreatures.Caching.Fusion.Serialization;
+using ZiggyCreatures.Caching.Fusion.Serialization.SystemTextJson;
 
 namespace Capacity.Infrastructure.Caching;
 
 internal static class CachingSetup
 {
+    /// <summary>
+    /// How L2 (Redis) entries are written: System.Text.Json, reflection-based on purpose, because FusionCache
+    /// serializes its own envelopes (<c>FusionCacheDistributedEntry&lt;T&gt;</c>, tag entries) around our values.
+    /// </summary>
+    private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>The L2 serializer (the package's System.Text.Json one with <see cref="SerializerOptions"/>).</summary>
+    internal static IFusionCacheSerializer CreateSerializer() => new FusionCacheSystemTextJsonSerializer(SerializerOptions);
+
     /// <summary>
     /// The two-level cache: L1 memory always; with <c>ConnectionStrings:Redis</c>, Redis as L2 and backplane, the
     /// batched tag broadcast and Redis's health check.
@@ -55,6 +72,11 @@ internal static class CachingSetup
     {
         services.AddSingleton<IMemoryCache>(_ => new MemoryCache(new MemoryCacheOptions { TrackStatistics = true }));
         services.AddSingleton<ICacheStatistics, MemoryCacheStatistics>();
+
+        // Redis pub/sub ignores the database number: the backplane's channel carries the deployment's key prefix
+        // ("{prefix}.Backplane..."), so deployments and test hosts sharing one Redis never see each other's messages.
+        services.AddOptions<FusionCacheOptions>()
+            .Configure<IOptions<CachingOptions>>((o, caching) => o.BackplaneChannelPrefix = caching.Value.KeyPrefix);
         var builder = services.AddFusionCache()
             .WithRegisteredMemoryCache()
             .WithOptions(o =>
@@ -63,8 +85,9 @@ internal static class CachingSetup
                 o.DistributedCacheCircuitBreakerDuration = TimeSpan.FromSeconds(2);
                 o.BackplaneCircuitBreakerDuration = TimeSpan.FromSeconds(2);
 
-                // RemoveByTag (every claim and release) writes a tag entry with these options, not the
-                // defaults below: without them a sick Redis would hold each command for the client timeout.
+                // Tag entries use these options, not the defaults below (a read of a tagged entry whose tag this
+                // instance has not seen asks L2 for it): without them a sick Redis would hold each such read for the
+                // client timeout. Invalidations themselves stay in memory (TagInvalidator, decision 007).
                 var tags = o.TagsDefaultEntryOptions;
                 tags.DistributedCacheSoftTimeout = TimeSpan.FromMilliseconds(250);
                 tags.DistributedCacheHardTimeout = TimeSpan.FromSeconds(2);
@@ -93,7 +116,7 @@ internal static class CachingSetup
         }
 
         builder
-            .WithSerializer(new JsonFusionCacheSerializer())
+            .WithSerializer(CreateSerializer())
             .WithDistributedCache(sp =>
             {
                 var redis = sp.GetRequiredService<IConnectionMultiplexer>();
@@ -104,9 +127,14 @@ internal static class CachingSetup
                     InstanceName = prefix + ":",
                 }));
             })
-            .WithBackplane(sp => new RedisBackplane(
-                sp.GetRequiredService<IConnectionMultiplexer>(),
-                sp.GetRequiredService<IOptions<CachingOptions>>().Value.KeyPrefix,
-                sp.GetRequiredService<ILogger<RedisBackplane>>()));
+            // The package's backplane over the same connection as L2 and the tag broadcast. It re-subscribes and tells
+            // FusionCache after a reconnect (which then re-syncs what it may have missed).
+            .WithBackplane(sp =>
+            {
+                var redis = sp.GetRequiredService<IConnectionMultiplexer>();
+                return new RedisBackplane(
+                    new RedisBackplaneOptions { ConnectionMultiplexerFactory = () => Task.FromResult(redis) },
+                    sp.GetRequiredService<ILogger<RedisBackplane>>());
+            });
     }
 }

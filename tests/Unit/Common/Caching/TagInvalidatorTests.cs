@@ -16,7 +16,7 @@ public sealed class TagInvalidatorTests : IDisposable
     public TagInvalidatorTests()
     {
         _cache = new FusionCache(new FusionCacheOptions());
-        _cache.SetupSerializer(new JsonFusionCacheSerializer());
+        _cache.SetupSerializer(CachingSetup.CreateSerializer());
         _cache.SetupDistributedCache(_l2);
     }
 
@@ -88,6 +88,28 @@ public sealed class TagInvalidatorTests : IDisposable
 
         Assert.Equal(TimeSpan.FromHours(5), invalidator.MemoryDuration);
     }
+
+    [Fact]
+    public async Task Tagged_entry_read_back_through_the_distributed_cache_survives_the_round_trip()
+    {
+        // The L2 serializer gets FusionCache's envelopes (and long tag entries), not only our values.
+        await _cache.SetAsync("entry", new Payload("A", 3, Kind.Bulk), new FusionCacheEntryOptions(TimeSpan.FromMinutes(1)), tags: ["code:A"]);
+        using var reader = new FusionCache(new FusionCacheOptions());
+        reader.SetupSerializer(CachingSetup.CreateSerializer());
+        reader.SetupDistributedCache(_l2);
+
+        var read = await reader.TryGetAsync<Payload>("entry");
+
+        Assert.Equal(new Payload("A", 3, Kind.Bulk), read.Value);
+    }
+
+    public enum Kind
+    {
+        Single,
+        Bulk,
+    }
+
+    public sealed record Payload(string Code, int Usage, Kind Kind);
 
     private sealed class RecordingBroadcast : ITagBroadcast
     {
