@@ -27,6 +27,10 @@ internal static class CachingSetup
     private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
+
+        // Value tuples keep their items in fields: without this they would come back from L2 empty, and
+        // FusionCache's advisor warns at start about a System.Text.Json serializer that loses them.
+        IncludeFields = true,
     };
 
     /// <summary>The L2 serializer (the package's System.Text.Json one with <see cref="SerializerOptions"/>).</summary>

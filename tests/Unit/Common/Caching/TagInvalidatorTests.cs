@@ -103,6 +103,15 @@ public sealed class TagInvalidatorTests : IDisposable
         Assert.Equal(new Payload("A", 3, Kind.Bulk), read.Value);
     }
 
+    [Fact]
+    public void Value_tuple_survives_the_serializer_round_trip()
+    {
+        // What FusionCache's advisor checks at start (it warns when a System.Text.Json serializer loses them).
+        var serializer = CachingSetup.CreateSerializer();
+
+        Assert.Equal((1, "a"), serializer.Deserialize<(int, string)>(serializer.Serialize((1, "a"))));
+    }
+
     public enum Kind
     {
         Single,
