@@ -20,6 +20,8 @@ public static class ClaimSeat
     {
         public IEnumerable<string> CacheTagsToInvalidate(Result<Response> response) =>
             response.Value is { Resumed: false } granted ? [AccessCodeCache.CodeTag(granted.Code)] : [];
+
+        CacheTagDelivery IInvalidatesCache<Result<Response>>.TagDelivery => AccessCodeCache.CodeTagDelivery;
     }
 
     /// <param name="SessionId">Pass it to end the session or to send heartbeats.</param>

@@ -18,6 +18,8 @@ public static class CleanupIdleSessions
     {
         public IEnumerable<string> CacheTagsToInvalidate(Response response) =>
             response.ByCode.Select(c => AccessCodeCache.CodeTag(c.Code));
+
+        CacheTagDelivery IInvalidatesCache<Response>.TagDelivery => AccessCodeCache.CodeTagDelivery;
     }
 
     /// <param name="SessionsEnded">Sessions ended by this cleanup.</param>

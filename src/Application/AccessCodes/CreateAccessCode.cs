@@ -18,6 +18,8 @@ public static class CreateAccessCode
     {
         public IEnumerable<string> CacheTagsToInvalidate(Result<AccessCodeResponse> response) =>
             [AccessCodeCache.CodeTag(AccessCodeRules.Normalize(Code!))];
+
+        CacheTagDelivery IInvalidatesCache<Result<AccessCodeResponse>>.TagDelivery => AccessCodeCache.CodeTagDelivery;
     }
 
     internal sealed class Validator : AbstractValidator<Command>

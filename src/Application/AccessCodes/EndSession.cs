@@ -12,6 +12,8 @@ public static class EndSession
     {
         public IEnumerable<string> CacheTagsToInvalidate(Result<Response> response) =>
             response.Value is { Released: true } ended ? [AccessCodeCache.CodeTag(ended.Code)] : [];
+
+        CacheTagDelivery IInvalidatesCache<Result<Response>>.TagDelivery => AccessCodeCache.CodeTagDelivery;
     }
 
     /// <param name="Released">True when this call freed the seat; false when the session had already ended.</param>

@@ -10,7 +10,8 @@ namespace Capacity.Application.Common.Behaviors;
 /// <summary>
 /// Reads <see cref="ICachedQuery"/> requests through FusionCache (stampede protection, fail-safe stale
 /// values, soft factory timeout: see <see cref="CachingOptions"/>) and, after a successful
-/// <see cref="IInvalidatesCache{TResponse}"/> command, removes the entries carrying its tags.
+/// <see cref="IInvalidatesCache{TResponse}"/> command, removes the entries carrying its tags (delivered to the other
+/// instances as the command's <see cref="CacheTagDelivery"/> says).
 /// It sits outside the circuit breaker: a fresh hit never asks the breaker, and an open breaker makes
 /// the factory fail so that fail-safe serves the last value.
 /// </summary>
@@ -46,7 +47,7 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, Tag
         {
             foreach (var tag in invalidates.CacheTagsToInvalidate(result))
             {
-                await invalidator.InvalidateAsync(tag);
+                await invalidator.InvalidateAsync(tag, invalidates.TagDelivery);
             }
         }
 

@@ -219,6 +219,20 @@ public sealed class CachingBehaviorTests : IDisposable
     }
 
     [Fact]
+    public async Task Tags_go_to_the_broadcast_only_when_the_command_declares_batched_delivery()
+    {
+        var broadcast = new RecordingBroadcast();
+        var invalidator = new TagInvalidator(_cache, Options.Create(new CachingOptions()), broadcast);
+        var batched = new CachingBehavior<BatchedChange, Result<string>>(_cache, invalidator, new OperationMonitor());
+        var durable = new CachingBehavior<Change, Result<string>>(_cache, invalidator, new OperationMonitor());
+
+        await batched.Handle(new BatchedChange("tag:batched"), (_, _) => ValueTask.FromResult<Result<string>>("done"), CancellationToken.None);
+        await durable.Handle(new Change("tag:durable"), (_, _) => ValueTask.FromResult<Result<string>>("done"), CancellationToken.None);
+
+        Assert.Equal(["tag:batched"], broadcast.Tags);
+    }
+
+    [Fact]
     public async Task Tagged_query_cached_4_hours_is_read_through_the_cache_with_the_default_tag_memory()
     {
         // The longest duration the seeds ask for (QR codes, 4 h; member data and rooms 1 h).
@@ -318,6 +332,20 @@ public sealed class CachingBehaviorTests : IDisposable
         public TimeSpan CacheDuration => TimeSpan.FromDays(1);
 
         public IReadOnlyCollection<string> CacheTags => [];
+    }
+
+    public sealed record BatchedChange(string Tag) : ICommand<Result<string>>, IInvalidatesCache<Result<string>>
+    {
+        public IEnumerable<string> CacheTagsToInvalidate(Result<string> response) => [Tag];
+
+        CacheTagDelivery IInvalidatesCache<Result<string>>.TagDelivery => CacheTagDelivery.Batched;
+    }
+
+    private sealed class RecordingBroadcast : ITagBroadcast
+    {
+        public List<string> Tags { get; } = [];
+
+        public void Publish(string tag) => Tags.Add(tag);
     }
 
     public sealed record Change(string Tag) : ICommand<Result<string>>, IInvalidatesCache<Result<string>>

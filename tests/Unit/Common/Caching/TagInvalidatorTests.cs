@@ -1,4 +1,5 @@
 using Capacity.Application.Common.Caching;
+using Capacity.Application.Common.Messaging;
 using Capacity.Infrastructure.Caching;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
@@ -22,58 +23,93 @@ public sealed class TagInvalidatorTests : IDisposable
 
     public void Dispose() => _cache.Dispose();
 
-    [Fact]
-    public async Task Tagged_entry_is_gone_when_the_invalidation_completes()
+    private TagInvalidator Invalidator(ITagBroadcast? broadcast = null) =>
+        new(_cache, Options.Create(new CachingOptions()), broadcast);
+
+    [Theory]
+    [InlineData(CacheTagDelivery.Batched)]
+    [InlineData(CacheTagDelivery.Durable)]
+    public async Task Tagged_entry_is_gone_when_the_invalidation_completes(CacheTagDelivery delivery)
     {
-        var invalidator = new TagInvalidator(_cache, Options.Create(new CachingOptions()), _broadcast);
+        var invalidator = Invalidator(_broadcast);
         await _cache.SetAsync("entry", "value", tags: ["code:A"]);
         await _cache.SetAsync("other", "value", tags: ["code:B"]);
 
-        await invalidator.InvalidateAsync("code:A");
+        await invalidator.InvalidateAsync("code:A", delivery);
 
         Assert.False((await _cache.TryGetAsync<string>("entry")).HasValue);
         Assert.True((await _cache.TryGetAsync<string>("other")).HasValue);
     }
 
     [Fact]
-    public async Task Invalidation_is_handed_to_the_broadcast_for_the_other_instances()
+    public async Task Batched_invalidation_is_handed_to_the_broadcast_for_the_other_instances()
     {
-        var invalidator = new TagInvalidator(_cache, Options.Create(new CachingOptions()), _broadcast);
+        var invalidator = Invalidator(_broadcast);
 
-        await invalidator.InvalidateAsync("code:A");
-        await invalidator.InvalidateAsync("code:B");
+        await invalidator.InvalidateAsync("code:A", CacheTagDelivery.Batched);
+        await invalidator.InvalidateAsync("code:B", CacheTagDelivery.Batched);
 
         Assert.Equal(["code:A", "code:B"], _broadcast.Tags);
     }
 
     [Fact]
-    public async Task Invalidation_costs_no_distributed_cache_command()
+    public async Task Batched_invalidation_costs_no_distributed_cache_command()
     {
-        var invalidator = new TagInvalidator(_cache, Options.Create(new CachingOptions()), _broadcast);
+        var invalidator = Invalidator(_broadcast);
         await _cache.SetAsync("entry", "value", tags: ["code:A"]);
         var commandsBefore = _l2.Commands;
 
-        await invalidator.InvalidateAsync("code:A");
+        await invalidator.InvalidateAsync("code:A", CacheTagDelivery.Batched);
 
         Assert.Equal(commandsBefore, _l2.Commands);
     }
 
     [Fact]
+    public async Task Durable_invalidation_is_not_broadcast_but_written_to_the_distributed_cache()
+    {
+        var invalidator = Invalidator(_broadcast);
+        var commandsBefore = _l2.Commands;
+
+        await invalidator.InvalidateAsync("code:A", CacheTagDelivery.Durable);
+
+        Assert.Empty(_broadcast.Tags);
+        Assert.True(_l2.Commands > commandsBefore);
+    }
+
+    [Fact]
+    public async Task Durable_invalidation_reaches_an_instance_that_reads_the_entry_from_the_distributed_cache()
+    {
+        // Another instance that missed every message still finds the tag's timestamp in L2 (what Batched does not give).
+        await _cache.SetAsync("entry", "old", new FusionCacheEntryOptions(TimeSpan.FromHours(4)), tags: ["qr:A"]);
+        await Task.Delay(5);
+        await Invalidator().InvalidateAsync("qr:A", CacheTagDelivery.Durable);
+        using var other = new FusionCache(new FusionCacheOptions());
+        other.SetupSerializer(CachingSetup.CreateSerializer());
+        other.SetupDistributedCache(_l2);
+
+        var read = await other.TryGetAsync<string>("entry");
+
+        Assert.False(read.HasValue);
+    }
+
+    [Fact]
     public async Task Without_a_broadcast_the_local_entry_is_still_invalidated()
     {
-        var invalidator = new TagInvalidator(_cache, Options.Create(new CachingOptions()));
+        var invalidator = Invalidator();
         await _cache.SetAsync("entry", "value", tags: ["code:A"]);
 
-        await invalidator.InvalidateAsync("code:A");
+        await invalidator.InvalidateAsync("code:A", CacheTagDelivery.Batched);
 
         Assert.False((await _cache.TryGetAsync<string>("entry")).HasValue);
     }
 
-    [Fact]
-    public async Task An_entry_written_after_the_invalidation_is_served()
+    [Theory]
+    [InlineData(CacheTagDelivery.Batched)]
+    [InlineData(CacheTagDelivery.Durable)]
+    public async Task An_entry_written_after_the_invalidation_is_served(CacheTagDelivery delivery)
     {
-        var invalidator = new TagInvalidator(_cache, Options.Create(new CachingOptions()), _broadcast);
-        await invalidator.InvalidateAsync("code:A");
+        var invalidator = Invalidator(_broadcast);
+        await invalidator.InvalidateAsync("code:A", delivery);
         await Task.Delay(5);
 
         await _cache.SetAsync("entry", "fresh", tags: ["code:A"]);
