@@ -11,6 +11,9 @@ public interface IAccessCodeStore
     /// <summary>The code with that (normalized) text, or null.</summary>
     Task<AccessCode?> FindAsync(string code, CancellationToken cancellationToken);
 
+    /// <summary>One page of every code in code order, and how many codes there are.</summary>
+    Task<(IReadOnlyList<AccessCode> Codes, long Total)> ListAsync(long offset, int limit, CancellationToken cancellationToken);
+
     /// <summary>Usage of each existing code among <paramref name="codes"/>, in one query.</summary>
     Task<IReadOnlyList<UsageReport>> GetUsageAsync(IReadOnlyCollection<string> codes, CancellationToken cancellationToken);
 }

@@ -36,6 +36,25 @@ internal sealed class EfAccessCodeStore(IDbContextFactory<CapacityDbContext> con
         return await db.AccessCodes.AsNoTracking().FirstOrDefaultAsync(c => c.Code == code, cancellationToken);
     }
 
+    public async Task<(IReadOnlyList<AccessCode> Codes, long Total)> ListAsync(long offset, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var total = await db.AccessCodes.LongCountAsync(cancellationToken);
+        if (offset >= total)
+        {
+            // A page past the end (however far: offset may pass int.MaxValue) is empty; it still says where the end is.
+            return ([], total);
+        }
+
+        // The unique index on code serves the order; OFFSET is fine for an admin list of codes (not an append-only log).
+        var codes = await db.AccessCodes.AsNoTracking()
+            .OrderBy(c => c.Code)
+            .Skip((int)offset)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+        return (codes, total);
+    }
+
     public async Task<IReadOnlyList<UsageReport>> GetUsageAsync(IReadOnlyCollection<string> codes, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

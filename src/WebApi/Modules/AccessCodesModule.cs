@@ -1,4 +1,5 @@
 using Capacity.Application.AccessCodes;
+using Capacity.Application.Common.Paging;
 using Capacity.WebApi.OpenApi;
 using Capacity.WebApi.Problems;
 using Capacity.WebApi.Security;
@@ -27,6 +28,12 @@ public sealed class AccessCodesModule : ICarterModule
             .WithRequestExample(new CreateAccessCode.Command("DEMO-NEW", "bulk", 100))
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesBodyProblems();
+
+        admin.MapGet("/", ListAccessCodes)
+            .WithName(nameof(ListAccessCodes))
+            .WithSummary("Page through every access code with its usage, in code order.")
+            .WithParameterExample("page", 1)
+            .WithParameterExample("limit", 20);
 
         admin.MapGet("/usage", GetCodeUsageBatch)
             .WithName(nameof(GetCodeUsageBatch))
@@ -87,6 +94,10 @@ public sealed class AccessCodesModule : ICarterModule
     public static async Task<Results<Created<AccessCodeResponse>, ProblemHttpResult>> CreateAccessCode(
         CreateAccessCode.Command command, ISender sender, HttpContext http, CancellationToken cancellationToken) =>
         (await sender.Send(command, cancellationToken)).ToCreated(http, code => $"/api/access-codes/{code.Code}");
+
+    public static async Task<Ok<Paged<AccessCodeResponse>>> ListAccessCodes(
+        int? page, int? limit, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new ListAccessCodes.Query(page, limit), cancellationToken));
 
     public static async Task<Ok<GetCodeUsageBatch.Response>> GetCodeUsageBatch(
         string? codes, ISender sender, CancellationToken cancellationToken) =>

@@ -21,6 +21,7 @@ internal static class CapacityOpenApi
         }
 
         options.AddSchemaTransformer<ProblemDetailsSchemaTransformer>();
+        options.AddSchemaTransformer<PagingSchemaTransformer>();
         options.AddOperationTransformer<AdminApiKeySecurityTransformer>();
 
         // Responses in status order, whatever order the group and the route declared them in: the document (and

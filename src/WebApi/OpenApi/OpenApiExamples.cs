@@ -35,6 +35,14 @@ internal static class OpenApiExamples
             return Task.CompletedTask;
         });
 
+    /// <summary>The example of an integer route or query parameter.</summary>
+    public static RouteHandlerBuilder WithParameterExample(this RouteHandlerBuilder route, string name, int example) =>
+        route.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            Parameter(operation, name).Example = JsonValue.Create(example);
+            return Task.CompletedTask;
+        });
+
     /// <summary>
     /// Documents as required a query parameter that binds as nullable on purpose: its validator, not binding,
     /// answers a request without it, with problem details that say what is missing.

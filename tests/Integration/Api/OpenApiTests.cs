@@ -28,6 +28,7 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
     public static TheoryData<string, string, string, int[]> Operations => new()
     {
         { "post", "/api/admin/access-codes", nameof(AccessCodesModule.CreateAccessCode), [201, 400, 401, 403, 409, 413, 415, 500, 503] },
+        { "get", "/api/admin/access-codes", nameof(AccessCodesModule.ListAccessCodes), [200, 400, 401, 403, 500, 503] },
         { "get", "/api/access-codes/{code}", nameof(AccessCodesModule.GetAccessCode), [200, 400, 404, 500, 503] },
         { "post", "/api/auth/code-login", nameof(AccessCodesModule.CodeLogin), [200, 201, 400, 404, 409, 410, 413, 415, 500, 503] },
         { "post", "/api/sessions/{sessionId}/end", nameof(AccessCodesModule.EndSession), [200, 400, 404, 500, 503] },
@@ -311,7 +312,7 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
         var secured = document.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Where(o => o.Value.TryGetProperty("security", out _)).Select(o => $"{o.Name} {p.Name}"));
         string[] admin =
-            ["get /api/admin/access-codes/usage", "get /api/admin/performance", "post /api/admin/access-codes", "post /api/admin/sessions/cleanup"];
+            ["get /api/admin/access-codes", "get /api/admin/access-codes/usage", "get /api/admin/performance", "post /api/admin/access-codes", "post /api/admin/sessions/cleanup"];
         Assert.Equal(admin, secured.Order(StringComparer.Ordinal));
         Assert.True(document.GetProperty("paths").GetProperty("/api/admin/access-codes").GetProperty("post")
             .GetProperty("security")[0].TryGetProperty("AdminApiKey", out _));
