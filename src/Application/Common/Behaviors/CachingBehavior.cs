@@ -60,18 +60,19 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, Tag
     /// </summary>
     private FusionCacheEntryOptions EntryOptions(ICachedQuery query)
     {
-        // An invalidation is remembered for the tag memory: a tagged entry fresh for longer could come back.
         var duration = query.CacheDuration;
-        if (duration > invalidator.MemoryDuration && query.CacheTags.Count > 0)
-        {
-            throw new InvalidOperationException(
-                $"{RequestName<TMessage>.Value} is cached for {duration} with tags, longer than tag invalidations are " +
-                $"remembered ({invalidator.MemoryDuration}): raise {CachingOptions.TagMemoryDurationSetting} to at least {duration}.");
-        }
-
         var options = _entryOptions;
         if (options is null || options.Duration != duration)
         {
+            // Checked when the options are built (once per request type and duration), not on every read: an
+            // invalidation is remembered for the tag memory, so a tagged entry fresh for longer could come back.
+            if (duration > invalidator.MemoryDuration && query.CacheTags.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"{RequestName<TMessage>.Value} is cached for {duration} with tags, longer than tag invalidations are " +
+                    $"remembered ({invalidator.MemoryDuration}): raise {CachingOptions.TagMemoryDurationSetting} to at least {duration}.");
+            }
+
             options = cache.CreateEntryOptions(duration: duration);
             _entryOptions = options;
         }
