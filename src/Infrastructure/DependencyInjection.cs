@@ -1,5 +1,6 @@
 using Capacity.Infrastructure.AccessCodes;
 using Capacity.Infrastructure.Caching;
+using Capacity.Infrastructure.Clients;
 using Capacity.Infrastructure.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +24,7 @@ public static class DependencyInjection
 
         // One line per feature: each registers its stores, services and options in <Feature>/<Feature>Setup.cs.
         services.AddAccessCodes(configuration);
+        services.AddClients();
         return services;
     }
 }

@@ -20,7 +20,7 @@ public static class DependencyInjection
     private static readonly string? ServiceVersion = typeof(DependencyInjection).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
-    /// <summary>HTTP concerns: JSON, problem details, admin key, OpenAPI, metrics, Carter modules.</summary>
+    /// <summary>HTTP concerns: JSON, problem details, client keys and scopes, OpenAPI, metrics, Carter modules.</summary>
     public static IServiceCollection AddWebApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.Configure<JsonOptions>(o =>
@@ -51,12 +51,7 @@ public static class DependencyInjection
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
 
-        services.AddOptions<SecurityOptions>()
-            .Bind(configuration.GetSection(SecurityOptions.Section))
-            .Validate(
-                o => environment.IsDevelopment() || o.AdminApiKey is { Length: >= SecurityOptions.MinimumKeyLength },
-                $"Security:AdminApiKey (env Security__AdminApiKey) must be set, at least {SecurityOptions.MinimumKeyLength} characters, outside Development.")
-            .ValidateOnStart();
+        services.AddCapacitySecurity(configuration, environment);
 
         services.AddOpenApi(o => o.AddCapacityContract().AddDocumentTransformer((document, _, _) =>
         {
@@ -66,7 +61,8 @@ public static class DependencyInjection
             document.Info.Description =
                 "Hands out limited things (seats of access codes) to many people at once, never one too many. " +
                 "Errors are RFC 9457 problem details with a stable type (`urn:capacity:problem:<code>`). " +
-                $"Admin endpoints require the `{AdminApiKeyMiddleware.HeaderName}` header.";
+                $"Callers authenticate with a client API key (`{ApiKeyCredentials.HeaderName}` or `Authorization: Bearer`); " +
+                "each operation lists the scope it needs.";
             return Task.CompletedTask;
         }));
 
@@ -87,7 +83,7 @@ public static class DependencyInjection
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseBodySizeLimit();
-        app.UseAdminApiKey();
+        app.UseAuthorization();
         app.UseResponseCompression();
 
         app.MapOpenApi();

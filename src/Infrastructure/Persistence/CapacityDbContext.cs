@@ -1,4 +1,5 @@
 using Capacity.Domain.AccessCodes;
+using Capacity.Domain.Clients;
 using Microsoft.EntityFrameworkCore;
 
 namespace Capacity.Infrastructure.Persistence;
@@ -12,6 +13,10 @@ public sealed class CapacityDbContext(DbContextOptions<CapacityDbContext> option
     public DbSet<AccessCode> AccessCodes => Set<AccessCode>();
 
     public DbSet<Session> Sessions => Set<Session>();
+
+    public DbSet<Client> Clients => Set<Client>();
+
+    public DbSet<ClientKey> ClientKeys => Set<ClientKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CapacityDbContext).Assembly);

@@ -3,6 +3,7 @@ using Capacity.Application.Common.Paging;
 using Capacity.WebApi.OpenApi;
 using Capacity.WebApi.Problems;
 using Capacity.WebApi.Security;
+using Capacity.Domain.Clients;
 using Carter;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,7 +21,7 @@ public sealed class AccessCodesModule : ICarterModule
     {
         var admin = app.MapGroup("/api/admin/access-codes")
             .WithTags("Access codes (admin)")
-            .RequireAdminKey()
+            .RequireScope(ClientScopes.Admin)
             .ProducesStandardProblems();
         admin.MapPost("/", CreateAccessCode)
             .WithName(nameof(CreateAccessCode))
@@ -43,7 +44,7 @@ public sealed class AccessCodesModule : ICarterModule
 
         app.MapGroup("/api/admin/sessions")
             .WithTags("Sessions (admin)")
-            .RequireAdminKey()
+            .RequireScope(ClientScopes.Admin)
             .ProducesStandardProblems()
             .MapPost("/cleanup", CleanupIdleSessions)
             .WithName(nameof(CleanupIdleSessions))
@@ -53,6 +54,7 @@ public sealed class AccessCodesModule : ICarterModule
 
         app.MapGroup("/api/access-codes")
             .WithTags("Access codes")
+            .RequireScopeOrAnonymous(ClientScopes.CodesClaim)
             .ProducesStandardProblems()
             .MapGet("/{code}", GetAccessCode)
             .WithName(nameof(GetAccessCode))
@@ -62,6 +64,7 @@ public sealed class AccessCodesModule : ICarterModule
 
         app.MapGroup("/api/auth")
             .WithTags("Sessions")
+            .RequireScopeOrAnonymous(ClientScopes.CodesClaim)
             .ProducesStandardProblems()
             .MapPost("/code-login", CodeLogin)
             .WithName(nameof(CodeLogin))
@@ -77,6 +80,7 @@ public sealed class AccessCodesModule : ICarterModule
 
         var sessions = app.MapGroup("/api/sessions")
             .WithTags("Sessions")
+            .RequireScopeOrAnonymous(ClientScopes.CodesClaim)
             .ProducesStandardProblems();
         sessions.MapPost("/{sessionId}/end", EndSession)
             .WithName(nameof(EndSession))

@@ -1,4 +1,5 @@
 using Capacity.Application.Performance;
+using Capacity.Domain.Clients;
 using Capacity.WebApi.Security;
 using Carter;
 using Mediator;
@@ -12,7 +13,7 @@ public sealed class PerformanceModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app) =>
         app.MapGroup("/api/admin/performance")
             .WithTags("Performance (admin)")
-            .RequireAdminKey()
+            .RequireScope(ClientScopes.Admin)
             .ProducesProblem(StatusCodes.Status500InternalServerError)
             .MapGet("/", GetPerformance)
             .WithName(nameof(GetPerformance))

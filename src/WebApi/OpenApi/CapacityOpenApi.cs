@@ -22,7 +22,7 @@ internal static class CapacityOpenApi
 
         options.AddSchemaTransformer<ProblemDetailsSchemaTransformer>();
         options.AddSchemaTransformer<PagingSchemaTransformer>();
-        options.AddOperationTransformer<AdminApiKeySecurityTransformer>();
+        options.AddOperationTransformer<ScopeSecurityTransformer>();
 
         // Responses in status order, whatever order the group and the route declared them in: the document (and
         // its snapshot) does not change when a declaration moves between a route and its group.

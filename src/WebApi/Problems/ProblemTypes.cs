@@ -14,6 +14,7 @@ public static class ProblemTypes
     public const string DatabaseUnavailable = Prefix + "database-unavailable";
     public const string ApiKeyMissing = Prefix + "api-key-missing";
     public const string ApiKeyInvalid = Prefix + "api-key-invalid";
+    public const string ScopeMissing = Prefix + "scope-missing";
     public const string NotFound = Prefix + "not-found";
     public const string MethodNotAllowed = Prefix + "method-not-allowed";
     public const string UnsupportedMediaType = Prefix + "unsupported-media-type";

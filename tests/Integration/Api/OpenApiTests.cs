@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Capacity.Application.AccessCodes;
+using Capacity.Application.Clients;
+using Capacity.Domain.Clients;
 using Capacity.Infrastructure.Persistence;
 using Capacity.IntegrationTests.AccessCodes;
 using Capacity.IntegrationTests.Fixtures;
@@ -29,13 +31,18 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
     {
         { "post", "/api/admin/access-codes", nameof(AccessCodesModule.CreateAccessCode), [201, 400, 401, 403, 409, 413, 415, 500, 503] },
         { "get", "/api/admin/access-codes", nameof(AccessCodesModule.ListAccessCodes), [200, 400, 401, 403, 500, 503] },
-        { "get", "/api/access-codes/{code}", nameof(AccessCodesModule.GetAccessCode), [200, 400, 404, 500, 503] },
-        { "post", "/api/auth/code-login", nameof(AccessCodesModule.CodeLogin), [200, 201, 400, 404, 409, 410, 413, 415, 500, 503] },
-        { "post", "/api/sessions/{sessionId}/end", nameof(AccessCodesModule.EndSession), [200, 400, 404, 500, 503] },
-        { "post", "/api/sessions/{sessionId}/heartbeat", nameof(AccessCodesModule.Heartbeat), [204, 400, 404, 410, 500, 503] },
+        { "get", "/api/access-codes/{code}", nameof(AccessCodesModule.GetAccessCode), [200, 400, 403, 404, 500, 503] },
+        { "post", "/api/auth/code-login", nameof(AccessCodesModule.CodeLogin), [200, 201, 400, 403, 404, 409, 410, 413, 415, 500, 503] },
+        { "post", "/api/sessions/{sessionId}/end", nameof(AccessCodesModule.EndSession), [200, 400, 403, 404, 500, 503] },
+        { "post", "/api/sessions/{sessionId}/heartbeat", nameof(AccessCodesModule.Heartbeat), [204, 400, 403, 404, 410, 500, 503] },
         { "get", "/api/admin/access-codes/usage", nameof(AccessCodesModule.GetCodeUsageBatch), [200, 400, 401, 403, 500, 503] },
         { "post", "/api/admin/sessions/cleanup", nameof(AccessCodesModule.CleanupIdleSessions), [200, 400, 401, 403, 413, 415, 500, 503] },
         { "get", "/api/admin/performance", nameof(PerformanceModule.GetPerformance), [200, 401, 403, 500] },
+        { "post", "/api/admin/clients", nameof(ClientsModule.CreateClient), [201, 400, 401, 403, 413, 415, 500, 503] },
+        { "get", "/api/admin/clients", nameof(ClientsModule.ListClients), [200, 400, 401, 403, 500, 503] },
+        { "get", "/api/admin/clients/{clientId}", nameof(ClientsModule.GetClient), [200, 400, 401, 403, 404, 500, 503] },
+        { "post", "/api/admin/clients/{clientId}/keys", nameof(ClientsModule.IssueClientKey), [201, 400, 401, 403, 404, 409, 500, 503] },
+        { "delete", "/api/admin/clients/{clientId}/keys/{keyId}", nameof(ClientsModule.RevokeClientKey), [204, 400, 401, 403, 404, 500, 503] },
         { "get", "/health", "HealthSummary", [200, 503] },
     };
 
@@ -43,9 +50,11 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
     /// Ids that exist only at run time, and the operation whose answer hands one out: what Portman's
     /// assignVariables does. The document's example of such an id only has its shape.
     /// </summary>
-    private static readonly Dictionary<string, (string Method, string Path)> RunTimeIds = new()
+    private static readonly Dictionary<string, (string Method, string Path, string Property)> RunTimeIds = new()
     {
-        ["sessionId"] = ("post", "/api/auth/code-login"),
+        ["sessionId"] = ("post", "/api/auth/code-login", "sessionId"),
+        ["clientId"] = ("post", "/api/admin/clients", "id"),
+        ["keyId"] = ("post", "/api/admin/clients", "keyId"),
     };
 
     /// <summary>
@@ -60,6 +69,7 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
         [(typeof(CreateAccessCode.Command), "expiresAt", "'{PropertyName}' must be in the future.")] = ([], "future"),
         [(typeof(ClaimSeat.Command), "clientRef", "'{PropertyName}' must not be blank when given.")] = (["", "   "], null),
         [(typeof(ClaimSeat.Command), "clientRef", "'{PropertyName}' must not contain control characters.")] = (["a\u0001b", "line\nbreak", "tab\tbed"], null),
+        [(typeof(CreateClient.Command), "scopes", $"'{{PropertyName}}' may hold only these scopes: {string.Join(", ", ClientScopes.All)}.")] = ([], "One or more scopes"),
     };
 
     private static readonly string[] HttpMethods = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
@@ -300,22 +310,61 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
             Properties(problem.GetProperty("properties").GetProperty("violations").GetProperty("items")).Order());
     }
 
+    /// <summary>Every API operation with the scope it needs, and whether it may be called without a key.</summary>
+    public static TheoryData<string, string, string, bool> Scopes => new()
+    {
+        { "post", "/api/admin/access-codes", "admin", false },
+        { "get", "/api/admin/access-codes", "admin", false },
+        { "get", "/api/admin/access-codes/usage", "admin", false },
+        { "post", "/api/admin/sessions/cleanup", "admin", false },
+        { "get", "/api/admin/performance", "admin", false },
+        { "post", "/api/admin/clients", "admin", false },
+        { "get", "/api/admin/clients", "admin", false },
+        { "get", "/api/admin/clients/{clientId}", "admin", false },
+        { "post", "/api/admin/clients/{clientId}/keys", "admin", false },
+        { "delete", "/api/admin/clients/{clientId}/keys/{keyId}", "admin", false },
+        { "get", "/api/access-codes/{code}", "codes:claim", true },
+        { "post", "/api/auth/code-login", "codes:claim", true },
+        { "post", "/api/sessions/{sessionId}/end", "codes:claim", true },
+        { "post", "/api/sessions/{sessionId}/heartbeat", "codes:claim", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Scopes))]
+    public async Task Operation_lists_its_scope_under_both_key_schemes(string method, string path, string scope, bool anonymous)
+    {
+        var security = (await DocumentAsync()).GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("security");
+
+        var requirements = security.EnumerateArray()
+            .Select(r => string.Join(",", r.EnumerateObject().Select(s => $"{s.Name}:{string.Join("+", s.Value.EnumerateArray().Select(v => v.GetString()))}")))
+            .ToList();
+        List<string> expected = [$"ApiKey:{scope}", $"Bearer:{scope}"];
+        if (anonymous)
+        {
+            expected.Add("");
+        }
+
+        Assert.Equal(expected, requirements);
+    }
+
     [Fact]
-    public async Task Admin_operations_require_the_api_key_scheme_and_no_other_operation_does()
+    public async Task Both_key_schemes_are_declared_and_every_api_operation_names_a_scope()
     {
         var document = await DocumentAsync();
 
-        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("AdminApiKey");
-        Assert.Equal("apiKey", scheme.GetProperty("type").GetString());
-        Assert.Equal("header", scheme.GetProperty("in").GetString());
-        Assert.Equal("X-Api-Key", scheme.GetProperty("name").GetString());
-        var secured = document.GetProperty("paths").EnumerateObject()
-            .SelectMany(p => p.Value.EnumerateObject().Where(o => o.Value.TryGetProperty("security", out _)).Select(o => $"{o.Name} {p.Name}"));
-        string[] admin =
-            ["get /api/admin/access-codes", "get /api/admin/access-codes/usage", "get /api/admin/performance", "post /api/admin/access-codes", "post /api/admin/sessions/cleanup"];
-        Assert.Equal(admin, secured.Order(StringComparer.Ordinal));
-        Assert.True(document.GetProperty("paths").GetProperty("/api/admin/access-codes").GetProperty("post")
-            .GetProperty("security")[0].TryGetProperty("AdminApiKey", out _));
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        var apiKey = schemes.GetProperty("ApiKey");
+        Assert.Equal("apiKey", apiKey.GetProperty("type").GetString());
+        Assert.Equal("header", apiKey.GetProperty("in").GetString());
+        Assert.Equal("X-Api-Key", apiKey.GetProperty("name").GetString());
+        var bearer = schemes.GetProperty("Bearer");
+        Assert.Equal("http", bearer.GetProperty("type").GetString());
+        Assert.Equal("bearer", bearer.GetProperty("scheme").GetString());
+
+        var secured = OperationsOf(document).Where(o => o.Operation.TryGetProperty("security", out _)).Select(o => $"{o.Method} {o.Path}");
+        var api = OperationsOf(document).Where(o => o.Path.StartsWith("/api/", StringComparison.Ordinal)).Select(o => $"{o.Method} {o.Path}");
+        Assert.Equal(api.Order(StringComparer.Ordinal), secured.Order(StringComparer.Ordinal));
+        Assert.Equal(Scopes.Select(o => $"{o[0]} {o[1]}").Order(StringComparer.Ordinal), api.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -358,11 +407,14 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
     {
         var url = path;
         var query = new List<string>();
+
+        // One answer per producer and request: a client id and a key id of the same route come from one new client.
+        var produced = new Dictionary<(string, string), JsonElement>();
         foreach (var parameter in Parameters(operation))
         {
             var name = parameter.GetProperty("name").GetString()!;
             var value = RunTimeIds.TryGetValue(name, out var producer)
-                ? await RunTimeIdAsync(document, producer, name)
+                ? await RunTimeIdAsync(document, producer, name, produced)
                 : ExampleText(ExampleOf(parameter) ?? ExampleOf(parameter.GetProperty("schema"))
                     ?? throw new InvalidOperationException($"{method} {path}: parameter {name} has no example"));
             switch (parameter.GetProperty("in").GetString())
@@ -392,13 +444,20 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
         return await client.SendAsync(request);
     }
 
-    private async Task<string> RunTimeIdAsync(JsonElement document, (string Method, string Path) producer, string name)
+    private async Task<string> RunTimeIdAsync(
+        JsonElement document, (string Method, string Path, string Property) producer, string name, Dictionary<(string, string), JsonElement> produced)
     {
-        var operation = document.GetProperty("paths").GetProperty(producer.Path).GetProperty(producer.Method);
-        using var response = await SendExampleAsync(document, producer.Method, producer.Path, operation);
-        var content = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{producer.Method} {producer.Path} (for a {name}): {(int)response.StatusCode} {content}");
-        return ExampleText(JsonDocument.Parse(content).RootElement.GetProperty(name));
+        if (!produced.TryGetValue((producer.Method, producer.Path), out var answer))
+        {
+            var operation = document.GetProperty("paths").GetProperty(producer.Path).GetProperty(producer.Method);
+            using var response = await SendExampleAsync(document, producer.Method, producer.Path, operation);
+            var content = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"{producer.Method} {producer.Path} (for a {name}): {(int)response.StatusCode} {content}");
+            answer = JsonDocument.Parse(content).RootElement.Clone();
+            produced[(producer.Method, producer.Path)] = answer;
+        }
+
+        return ExampleText(answer.GetProperty(producer.Property));
     }
 
     private static string ExampleText(JsonElement? example) =>

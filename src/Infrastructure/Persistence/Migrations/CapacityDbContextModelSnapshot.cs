@@ -133,6 +133,81 @@ namespace Capacity.Infrastructure.Persistence.Migrations
                     b.ToTable("sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Capacity.Domain.Clients.Client", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.PrimitiveCollection<string[]>("Scopes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("scopes");
+
+                    b.HasKey("Id")
+                        .HasName("pk_clients");
+
+                    b.ToTable("clients", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_clients_scopes", "cardinality(scopes) >= 1");
+                        });
+                });
+
+            modelBuilder.Entity("Capacity.Domain.Clients.ClientKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("key_hash");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("prefix");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_client_keys");
+
+                    b.HasIndex("ClientId")
+                        .HasDatabaseName("idx_client_keys_client");
+
+                    b.HasIndex("Prefix")
+                        .IsUnique()
+                        .HasDatabaseName("ux_client_keys_prefix");
+
+                    b.ToTable("client_keys", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_client_keys_hash_length", "octet_length(key_hash) = 32");
+                        });
+                });
+
             modelBuilder.Entity("Capacity.Domain.AccessCodes.Session", b =>
                 {
                     b.HasOne("Capacity.Domain.AccessCodes.AccessCode", null)
@@ -141,6 +216,21 @@ namespace Capacity.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_sessions_access_codes_code_id");
+                });
+
+            modelBuilder.Entity("Capacity.Domain.Clients.ClientKey", b =>
+                {
+                    b.HasOne("Capacity.Domain.Clients.Client", null)
+                        .WithMany("Keys")
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_client_keys_clients_client_id");
+                });
+
+            modelBuilder.Entity("Capacity.Domain.Clients.Client", b =>
+                {
+                    b.Navigation("Keys");
                 });
 #pragma warning restore 612, 618
         }
