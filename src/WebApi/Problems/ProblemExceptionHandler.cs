@@ -37,7 +37,7 @@ internal sealed partial class ProblemExceptionHandler(
 
         if (problem is null)
         {
-            LogUnhandled(logger, exception, http.Request.Method, http.Request.Path, http.TraceIdentifier);
+            LogUnhandled(logger, exception, http.Request.Method, RequestLog.RouteOf(http), http.TraceIdentifier);
             problem = new ProblemDetails
             {
                 Status = StatusCodes.Status500InternalServerError,
@@ -196,6 +196,6 @@ internal sealed partial class ProblemExceptionHandler(
         };
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path} (traceId {TraceId}).")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path, string traceId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Route} (traceId {TraceId}).")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string route, string traceId);
 }
