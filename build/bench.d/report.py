@@ -416,6 +416,9 @@ def build_report(work):
     pg_clients = sorted({pool, 8, 64})
 
     get_api = runs("get-api", {"200"})
+    get_api_2 = runs("get-api-2", {"200"})
+    get_key = runs("get-api-key", {"200"})
+    get_key_2 = runs("get-api-key-2", {"200"})
     get_bare = runs("get-bare", {"200"})
     hot_api = runs("hot-api", {"201"})
     spread_api = runs("spread-api", {"201"})
@@ -501,6 +504,27 @@ def build_report(work):
         "targets": get_checks,
     })
 
+    # The keyed GET against the same GET without a key, run in ABBA order: the sums of both pairs.
+    def total(*rs):
+        return sum(r["figure"] for r in rs) if all(r is not None for r in rs) else None
+
+    keyed, unkeyed = total(get_key, get_key_2), total(get_api, get_api_2)
+    r_key = keyed / unkeyed if keyed and unkeyed else None
+    key_p99 = get_key and get_key["latency_ms"]["p99"]
+    scenarios.append({
+        "id": "cached-get-with-key",
+        "name": "cached GET with a client key (X-Api-Key)",
+        "connections": get_key and int(env("BENCH_GET_CONNS", "64")),
+        "api": get_key,
+        "reference_name": "the same GET without a key (ABBA: ratio of both pairs' sums)",
+        "reference": get_api,
+        "ratio": r_key,
+        "targets": [
+            check(r_key is not None and r_key >= 0.95, fmt_ratio(r_key), "≥ 0.95×"),
+            check(key_p99 is not None and key_p99 < 5, f"p99 {fmt_ms(key_p99)} ms", "< 5 ms"),
+        ],
+    })
+
     for sid, label, api, target, conns_env in (
         ("hot", "hot-code claims (1 code)", hot_api, 3.0, "BENCH_HOT_CONNS"),
         ("spread", "spread claims (5,000 codes)", spread_api, 0.8, "BENCH_SPREAD_CONNS"),
@@ -569,6 +593,9 @@ def build_report(work):
         ],
         "raw": {
             "get-api": get_api,
+            "get-api-key": get_key,
+            "get-api-key-2": get_key_2,
+            "get-api-2": get_api_2,
             "get-bare": get_bare,
             "hot-api-warmup": warm["hot-api"],
             "hot-api": hot_api,
@@ -600,6 +627,7 @@ def build_report(work):
     gc, hc, sc = env("BENCH_GET_CONNS"), env("BENCH_HOT_CONNS"), env("BENCH_SPREAD_CONNS")
     series = [
         (f"cached GET, API ({gc} conn.)", get_api),
+        (f"cached GET with a key ({gc} conn.)", get_key),
         (f"bare Kestrel ({gc} conn.)", get_bare),
         (f"hot claims, API ({hc} conn.)", hot_api),
         *[(f"pgbench 1 row -c {cl}", pg["hot"][cl]) for cl in pg_clients],
@@ -608,7 +636,7 @@ def build_report(work):
     ]
     present = [(n, r) for n, r in series if r is not None]
     # Lines between the three groups: cached GET | hot claims | spread claims.
-    group_ends = [2, 3 + len(pg_clients)]
+    group_ends = [3, 4 + len(pg_clients)]
     separators = [sum(1 for n, r in series[:end] if r is not None) - 0.5 for end in group_ends]
     chart_ok = draw_chart(os.path.join(out_dir, "latency.png"), present, results["run"], separators)
 
@@ -848,6 +876,14 @@ def observations(results, scenarios, batches):
             f"{get_api['figure']:,.0f} vs {get_bare['figure']:,.0f} req/s. At 64 connections on {results['machine']['nproc']} "
             "cores, wrk needs about one core of its own, so both share the other with the server."
             + cpu_sentence(get_api, get_bare)
+        )
+    get_key, get_key_2, get_api_2 = raw.get("get-api-key"), raw.get("get-api-key-2"), raw.get("get-api-2")
+    if get_api and get_key and get_key_2 and get_api_2:
+        out.append(
+            "- **Cached GET with a client key.** The same read sending `X-Api-Key`: the ApiKey scheme hashes the key "
+            "(SHA-256), finds its cached check by prefix (a FusionCache memory hit), compares hashes in constant time "
+            "and builds the caller; no database read. Run without, with, with, without a key: "
+            f"{get_api['figure']:,.0f}, {get_key['figure']:,.0f}, {get_key_2['figure']:,.0f}, {get_api_2['figure']:,.0f} req/s."
         )
     return out
 
