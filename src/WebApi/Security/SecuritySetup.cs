@@ -18,8 +18,10 @@ internal static class SecuritySetup
             .ValidateOnStart();
         services.AddSingleton<BootstrapAdminKey>();
 
-        // The scheme is named by each route's policy (ScopeEndpointExtensions), not made the default: routes without
-        // a policy (health, metrics, the document) never look at a key.
+        // The scheme is named by each route's policy (ScopeEndpointExtensions), not made the default (ASP.NET Core
+        // would make a single scheme the default): routes without a policy (health, metrics, the document) never look
+        // at a key, and no key check runs outside the exception handler.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
