@@ -1,6 +1,7 @@
 using Capacity.Infrastructure.AccessCodes;
 using Capacity.Infrastructure.Caching;
 using Capacity.Infrastructure.Clients;
+using Capacity.Infrastructure.Coupons;
 using Capacity.Infrastructure.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ public static class DependencyInjection
         // One line per feature: each registers its stores, services and options in <Feature>/<Feature>Setup.cs.
         services.AddAccessCodes(configuration);
         services.AddClients();
+        services.AddCoupons();
         return services;
     }
 }

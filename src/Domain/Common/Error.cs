@@ -36,4 +36,7 @@ public sealed record Error(string Code, string Message, ErrorKind Kind)
 {
     /// <summary>Seconds after which a retry may succeed; set for <see cref="ErrorKind.Busy"/> and <see cref="ErrorKind.RateLimited"/>.</summary>
     public int? RetryAfterSeconds { get; init; }
+
+    /// <summary>A stable reason code under the problem (a coupon's <c>expired</c>, <c>usage_limit_reached</c>), shown as <c>reason</c>.</summary>
+    public string? Reason { get; init; }
 }

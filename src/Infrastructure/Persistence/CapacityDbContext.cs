@@ -1,5 +1,6 @@
 using Capacity.Domain.AccessCodes;
 using Capacity.Domain.Clients;
+using Capacity.Domain.Coupons;
 using Microsoft.EntityFrameworkCore;
 
 namespace Capacity.Infrastructure.Persistence;
@@ -17,6 +18,10 @@ public sealed class CapacityDbContext(DbContextOptions<CapacityDbContext> option
     public DbSet<Client> Clients => Set<Client>();
 
     public DbSet<ClientKey> ClientKeys => Set<ClientKey>();
+
+    public DbSet<Coupon> Coupons => Set<Coupon>();
+
+    public DbSet<Redemption> Redemptions => Set<Redemption>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CapacityDbContext).Assembly);

@@ -5,7 +5,8 @@ namespace Capacity.Infrastructure.Persistence;
 
 /// <summary>
 /// A small demo data set for <c>build/run</c>: a 400-seat bulk code, a single code, a code that is full and
-/// one that has expired. Idempotent: existing codes are left as they are.
+/// one that has expired; four coupons (DEMO-10OFF, DEMO-OFF, DEMO-USER, DEMO-OLD). Idempotent: existing rows are
+/// left as they are.
 /// </summary>
 public static class DemoData
 {
@@ -31,5 +32,24 @@ public static class DemoData
             WHERE codes.code = 'DEMO-FULL'
             """);
         await command.ExecuteNonQueryAsync(cancellationToken);
+
+        // Coupons: a time coupon the examples validate and redeem, one the deactivate example switches off, a user
+        // coupon and an expired one.
+        await using var coupons = dataSource.CreateCommand(
+            """
+            INSERT INTO coupons (id, code, kind, user_id, valid_from, valid_to, status, discount_type, discount_value,
+                                 min_order_value, max_discount, usage_limit, per_user_limit, usage_count, created_at, updated_at)
+            VALUES
+                (gen_random_uuid(), 'DEMO-10OFF', 'time', NULL, now() - interval '1 day', now() + interval '10 years', 'active',
+                 'percent', 10.00, 20.00, 50.00, 100000, 5, 0, now(), now()),
+                (gen_random_uuid(), 'DEMO-OFF', 'time', NULL, now() - interval '1 day', now() + interval '10 years', 'active',
+                 'fixed', 5.00, NULL, NULL, NULL, NULL, 0, now(), now()),
+                (gen_random_uuid(), 'DEMO-USER', 'user', 'user_0000001', NULL, NULL, 'active',
+                 'fixed', 25.00, 50.00, NULL, 1, 1, 0, now(), now()),
+                (gen_random_uuid(), 'DEMO-OLD', 'time', NULL, now() - interval '30 days', now() - interval '1 day', 'expired',
+                 'percent', 20.00, NULL, NULL, NULL, NULL, 0, now(), now())
+            ON CONFLICT (code) DO NOTHING
+            """);
+        await coupons.ExecuteNonQueryAsync(cancellationToken);
     }
 }

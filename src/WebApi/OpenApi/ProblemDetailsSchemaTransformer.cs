@@ -20,6 +20,7 @@ internal sealed class ProblemDetailsSchemaTransformer : IOpenApiSchemaTransforme
         schema.Description = "RFC 9457 problem details; type is `urn:capacity:problem:<code>`.";
         schema.Properties["traceId"] = Text("Correlates the response with the server's logs.");
         schema.Properties["code"] = Text("The error code of a domain error (the last segment of type).");
+        schema.Properties["reason"] = Text("A stable reason code under some errors (coupons: expired, usage_limit_reached ...).");
         var field = Text("Malformed requests: the JSON path that could not be read, when known.");
         field.Type |= JsonSchemaType.Null;
         schema.Properties["field"] = field;

@@ -17,11 +17,17 @@ public static class ErrorProblems
             http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
+        if (error.Reason is { } reason)
+        {
+            extensions["reason"] = reason;
+        }
+
         return TypedResults.Problem(
             detail: error.Message,
             statusCode: kind.Status,
             title: kind.Title,
             type: ProblemTypes.For(error.Code),
-            extensions: new Dictionary<string, object?> { ["code"] = error.Code });
+            extensions: extensions);
     }
 }

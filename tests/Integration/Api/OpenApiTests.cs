@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Capacity.Application.AccessCodes;
 using Capacity.Application.Clients;
+using Capacity.Application.Common.Validation;
+using Capacity.Application.Coupons;
 using Capacity.Domain.Clients;
 using Capacity.Infrastructure.Persistence;
 using Capacity.IntegrationTests.AccessCodes;
@@ -43,6 +45,13 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
         { "get", "/api/admin/clients/{clientId}", nameof(ClientsModule.GetClient), [200, 400, 401, 403, 404, 500, 503] },
         { "post", "/api/admin/clients/{clientId}/keys", nameof(ClientsModule.IssueClientKey), [201, 400, 401, 403, 404, 409, 500, 503] },
         { "delete", "/api/admin/clients/{clientId}/keys/{keyId}", nameof(ClientsModule.RevokeClientKey), [204, 400, 401, 403, 404, 500, 503] },
+        { "post", "/api/admin/coupons", nameof(CouponsModule.CreateCoupon), [201, 400, 401, 403, 409, 413, 415, 500, 503] },
+        { "get", "/api/admin/coupons", nameof(CouponsModule.ListCoupons), [200, 400, 401, 403, 500, 503] },
+        { "get", "/api/admin/coupons/{code}", nameof(CouponsModule.GetCoupon), [200, 400, 401, 403, 404, 500, 503] },
+        { "post", "/api/admin/coupons/{code}/deactivate", nameof(CouponsModule.DeactivateCoupon), [200, 400, 401, 403, 404, 500, 503] },
+        { "post", "/api/coupons/validate", nameof(CouponsModule.ValidateCoupon), [200, 400, 401, 403, 413, 415, 500, 503] },
+        { "post", "/api/coupons/redeem", nameof(CouponsModule.RedeemCoupon), [200, 201, 400, 401, 403, 404, 409, 413, 415, 422, 500, 503] },
+        { "post", "/api/coupons/redemptions/{redemptionId}/reverse", nameof(CouponsModule.ReverseRedemption), [200, 400, 401, 403, 404, 500, 503] },
         { "get", "/health", "HealthSummary", [200, 503] },
     };
 
@@ -55,6 +64,7 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
         ["sessionId"] = ("post", "/api/auth/code-login", "sessionId"),
         ["clientId"] = ("post", "/api/admin/clients", "id"),
         ["keyId"] = ("post", "/api/admin/clients", "keyId"),
+        ["redemptionId"] = ("post", "/api/coupons/redeem", "redemptionId"),
     };
 
     /// <summary>
@@ -69,6 +79,18 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
         [(typeof(CreateAccessCode.Command), "expiresAt", "'{PropertyName}' must be in the future.")] = ([], "future"),
         [(typeof(ClaimSeat.Command), "clientRef", "'{PropertyName}' must not be blank when given.")] = (["", "   "], null),
         [(typeof(ClaimSeat.Command), "clientRef", "'{PropertyName}' must not contain control characters.")] = (["a\u0001b", "line\nbreak", "tab\tbed"], null),
+        [(typeof(CreateCoupon.Command), "kind", "'{PropertyName}' must be \"user\" or \"time\".")] = (["other", ""], null),
+        [(typeof(CreateCoupon.Command), "status", "'{PropertyName}' must be \"active\", \"inactive\" or \"expired\".")] = (["paused", ""], null),
+        [(typeof(CreateCoupon.Command), "discountType", "'{PropertyName}' must be \"percent\" or \"fixed\".")] = (["other", ""], null),
+        [(typeof(CreateCoupon.Command), "discountValue", "'{PropertyName}' must be at most 100 for a percent discount.")] = ([], "at most 100 for a percent discount"),
+        [(typeof(CreateCoupon.Command), "discountValue", CommonRules.MoneyScaleMessage)] = ([], "at most 2 decimal places"),
+        [(typeof(CreateCoupon.Command), "minOrderValue", CommonRules.MoneyScaleMessage)] = ([], "at most 2 decimal places"),
+        [(typeof(CreateCoupon.Command), "maxDiscount", CommonRules.MoneyScaleMessage)] = ([], "at most 2 decimal places"),
+        [(typeof(CreateCoupon.Command), "validTo", "'{PropertyName}' must be after validFrom.")] = ([], "must be after validFrom"),
+        [(typeof(ListCoupons.Query), "status", "'{PropertyName}' must be \"active\", \"inactive\" or \"expired\".")] = (["paused", ""], null),
+        [(typeof(ListCoupons.Query), "kind", "'{PropertyName}' must be \"user\" or \"time\".")] = (["other", ""], null),
+        [(typeof(ValidateCoupon.Query), "orderValue", CommonRules.MoneyScaleMessage)] = ([], "at most 2 decimal places"),
+        [(typeof(RedeemCoupon.Command), "orderValue", CommonRules.MoneyScaleMessage)] = ([], "at most 2 decimal places"),
         [(typeof(CreateClient.Command), "scopes", $"'{{PropertyName}}' may hold only these scopes: {string.Join(", ", ClientScopes.All)}.")] = ([], "One or more scopes"),
     };
 
@@ -323,6 +345,13 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
         { "get", "/api/admin/clients/{clientId}", "admin", false },
         { "post", "/api/admin/clients/{clientId}/keys", "admin", false },
         { "delete", "/api/admin/clients/{clientId}/keys/{keyId}", "admin", false },
+        { "post", "/api/admin/coupons", "admin", false },
+        { "get", "/api/admin/coupons", "admin", false },
+        { "get", "/api/admin/coupons/{code}", "admin", false },
+        { "post", "/api/admin/coupons/{code}/deactivate", "admin", false },
+        { "post", "/api/coupons/validate", "coupons", false },
+        { "post", "/api/coupons/redeem", "coupons", false },
+        { "post", "/api/coupons/redemptions/{redemptionId}/reverse", "coupons", false },
         { "get", "/api/access-codes/{code}", "codes:claim", true },
         { "post", "/api/auth/code-login", "codes:claim", true },
         { "post", "/api/sessions/{sessionId}/end", "codes:claim", true },

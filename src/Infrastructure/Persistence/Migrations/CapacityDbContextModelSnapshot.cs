@@ -208,6 +208,167 @@ namespace Capacity.Infrastructure.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Capacity.Domain.Coupons.Coupon", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DiscountType")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("discount_type");
+
+                    b.Property<decimal>("DiscountValue")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("discount_value");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("kind");
+
+                    b.Property<decimal?>("MaxDiscount")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("max_discount");
+
+                    b.Property<decimal?>("MinOrderValue")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("min_order_value");
+
+                    b.Property<int?>("PerUserLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("per_user_limit");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("UsageCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("usage_count");
+
+                    b.Property<int?>("UsageLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("usage_limit");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset?>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset?>("ValidTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_coupons");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("idx_coupons_code");
+
+                    b.ToTable("coupons", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_coupons_dates", "kind <> 'time' OR (valid_from IS NOT NULL AND valid_to IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_coupons_discount_type", "discount_type IN ('percent', 'fixed')");
+
+                            t.HasCheckConstraint("ck_coupons_kind", "kind IN ('user', 'time')");
+
+                            t.HasCheckConstraint("ck_coupons_status", "status IN ('active', 'inactive', 'expired')");
+
+                            t.HasCheckConstraint("ck_coupons_usage_within_limit", "usage_count >= 0 AND (usage_limit IS NULL OR usage_count <= usage_limit)");
+
+                            t.HasCheckConstraint("ck_coupons_user", "kind <> 'user' OR user_id IS NOT NULL");
+                        });
+                });
+
+            modelBuilder.Entity("Capacity.Domain.Coupons.Redemption", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CouponId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("coupon_id");
+
+                    b.Property<decimal>("DiscountApplied")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("discount_applied");
+
+                    b.Property<decimal>("FinalAmount")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("final_amount");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("order_id");
+
+                    b.Property<decimal>("OrderValue")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("order_value");
+
+                    b.Property<DateTimeOffset>("RedeemedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("redeemed_at");
+
+                    b.Property<DateTimeOffset?>("ReversedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reversed_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_coupon_usage");
+
+                    b.HasIndex("CouponId", "OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("idx_coupon_usage_order_lookup")
+                        .HasFilter("reversed_at IS NULL");
+
+                    b.HasIndex("CouponId", "UserId")
+                        .HasDatabaseName("idx_coupon_usage_coupon_user")
+                        .HasFilter("reversed_at IS NULL");
+
+                    b.ToTable("coupon_usage", (string)null);
+                });
+
             modelBuilder.Entity("Capacity.Domain.AccessCodes.Session", b =>
                 {
                     b.HasOne("Capacity.Domain.AccessCodes.AccessCode", null)
@@ -226,6 +387,16 @@ namespace Capacity.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_client_keys_clients_client_id");
+                });
+
+            modelBuilder.Entity("Capacity.Domain.Coupons.Redemption", b =>
+                {
+                    b.HasOne("Capacity.Domain.Coupons.Coupon", null)
+                        .WithMany()
+                        .HasForeignKey("CouponId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_coupon_usage_coupons_coupon_id");
                 });
 
             modelBuilder.Entity("Capacity.Domain.Clients.Client", b =>
