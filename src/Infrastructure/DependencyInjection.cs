@@ -26,7 +26,7 @@ public static class DependencyInjection
         // One line per feature: each registers its stores, services and options in <Feature>/<Feature>Setup.cs.
         services.AddAccessCodes(configuration);
         services.AddClients();
-        services.AddCoupons();
+        services.AddCoupons(configuration);
         return services;
     }
 }

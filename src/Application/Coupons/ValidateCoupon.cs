@@ -1,3 +1,4 @@
+using Capacity.Application.Common.Security;
 using Capacity.Application.Common.Validation;
 using Capacity.Domain.AccessCodes;
 using Capacity.Domain.Coupons;
@@ -9,6 +10,7 @@ namespace Capacity.Application.Coupons;
 /// <summary>
 /// A shop asks whether a coupon applies to an order and what it takes off. An invalid coupon is an answer (200 with a
 /// stable reason), not an error. The definition is read through the cache; counts come from the database, exactly.
+/// Every answer is logged (<see cref="IValidationLog"/>) without waiting for the log.
 /// </summary>
 public static class ValidateCoupon
 {
@@ -35,12 +37,26 @@ public static class ValidateCoupon
         }
     }
 
-    internal sealed class Handler(ICouponDefinitions definitions, ICouponLedger ledger, TimeProvider clock) : IQueryHandler<Query, Response>
+    internal sealed class Handler(
+        ICouponDefinitions definitions, ICouponLedger ledger, IValidationLog log, ICallerContext caller, TimeProvider clock)
+        : IQueryHandler<Query, Response>
     {
         public async ValueTask<Response> Handle(Query query, CancellationToken cancellationToken)
         {
+            var started = clock.GetTimestamp();
+            var code = AccessCodeRules.Normalize(query.Code!);
+            var coupon = await definitions.FindAsync(code, cancellationToken);
+            var response = await DecideAsync(coupon, query, cancellationToken);
+            log.Record(new ValidationLogEntry(
+                Guid.CreateVersion7(clock.GetUtcNow()), code, query.UserId!, query.OrderId, CouponRules.Money(query.OrderValue!.Value),
+                response.IsValid, response.Reason, response.DiscountApplied, response.FinalAmount, caller.ClientIp, caller.UserAgent,
+                clock.GetElapsedTime(started).TotalMilliseconds, clock.GetUtcNow(), coupon?.Id));
+            return response;
+        }
+
+        private async ValueTask<Response> DecideAsync(Coupon? coupon, Query query, CancellationToken cancellationToken)
+        {
             var orderValue = CouponRules.Money(query.OrderValue!.Value);
-            var coupon = await definitions.FindAsync(AccessCodeRules.Normalize(query.Code!), cancellationToken);
             if (coupon is null)
             {
                 return Invalid(CouponReason.NotFound, orderValue);

@@ -23,6 +23,8 @@ public sealed class CapacityDbContext(DbContextOptions<CapacityDbContext> option
 
     public DbSet<Redemption> Redemptions => Set<Redemption>();
 
+    public DbSet<ValidationLogEntry> ValidationLogs => Set<ValidationLogEntry>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CapacityDbContext).Assembly);
 }

@@ -1,4 +1,5 @@
 using Capacity.Application.Common.Resilience;
+using Capacity.Application.Coupons;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ZiggyCreatures.Caching.Fusion;
@@ -26,13 +27,14 @@ internal static class HealthEndpoints
 
         group.MapGet("/", Summary)
             .WithName("HealthSummary")
-            .WithSummary("Status of the API and its dependencies: database, cache, circuit breaker, uptime.")
+            .WithSummary("Status of the API and its dependencies: database, cache, circuit breaker, validation log, uptime.")
             .Produces<HealthSummaryResponse>(StatusCodes.Status200OK)
             .Produces<HealthSummaryResponse>(StatusCodes.Status503ServiceUnavailable);
     }
 
     public static async Task<IResult> Summary(
-        HealthCheckService checks, DatabaseCircuitBreaker breaker, IFusionCache cache, TimeProvider clock, CancellationToken cancellationToken)
+        HealthCheckService checks, DatabaseCircuitBreaker breaker, IFusionCache cache, IValidationLog validationLog, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var report = await checks.CheckHealthAsync(cancellationToken);
         var redis = report.Entries.TryGetValue("redis", out var redisEntry) ? redisEntry.Status.ToString() : "not configured";
@@ -41,6 +43,7 @@ internal static class HealthEndpoints
             new DependencyStatus(report.Entries["postgres"].Status.ToString(), report.Entries["postgres"].Description),
             new CacheStatus(cache.HasDistributedCache ? "memory+redis" : "memory", redis, cache.HasBackplane),
             breaker.State.ToString(),
+            validationLog.Status,
             (long)(clock.GetUtcNow() - StartedAt).TotalSeconds,
             clock.GetUtcNow());
         var status = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
@@ -50,7 +53,8 @@ internal static class HealthEndpoints
 
 /// <summary>The <c>/health</c> summary.</summary>
 public sealed record HealthSummaryResponse(
-    string Status, DependencyStatus Database, CacheStatus Cache, string Circuit, long UptimeSeconds, DateTimeOffset Timestamp);
+    string Status, DependencyStatus Database, CacheStatus Cache, string Circuit, ValidationLogStatus ValidationLog, long UptimeSeconds,
+    DateTimeOffset Timestamp);
 
 public sealed record DependencyStatus(string Status, string? Description);
 

@@ -17,6 +17,10 @@ public sealed class CouponsModule : ICarterModule
 {
     private const string ExampleRedemptionId = "0199a3c4-5b6d-7e8f-9a0b-1c2d3e4f5a6b";
 
+    /// <summary>A cursor's shape (a position in 2099, so the example page holds every row).</summary>
+    private static readonly string ExampleCursor =
+        new KeysetCursor(new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero), Guid.Empty).Encode();
+
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/admin/coupons")
@@ -48,6 +52,22 @@ public sealed class CouponsModule : ICarterModule
             .WithSummary("Switch a coupon off (validations answer inactive, redemptions 422) on every instance at once.")
             .WithParameterExample("code", "DEMO-OFF")
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        admin.MapGet("/{code}/stats", GetCouponStats)
+            .WithName(nameof(GetCouponStats))
+            .WithSummary("How a coupon is used: validations by outcome and reason, response times, redemptions (from the validation log).")
+            .WithParameterExample("code", "DEMO-10OFF")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        app.MapGroup("/api/admin/validations")
+            .WithTags("Coupons (admin)")
+            .RequireScope(ClientScopes.Admin)
+            .ProducesStandardProblems()
+            .MapGet("/", ListValidations)
+            .WithName(nameof(ListValidations))
+            .WithSummary("Recent validation attempts, newest first; pass the answer's next as after for the following page.")
+            .WithParameterExample("after", ExampleCursor)
+            .WithParameterExample("limit", 20);
 
         var coupons = app.MapGroup("/api/coupons")
             .WithTags("Coupons")
@@ -92,6 +112,14 @@ public sealed class CouponsModule : ICarterModule
     public static async Task<Results<Ok<CouponResponse>, ProblemHttpResult>> DeactivateCoupon(
         string code, ISender sender, HttpContext http, CancellationToken cancellationToken) =>
         (await sender.Send(new DeactivateCoupon.Command(code), cancellationToken)).ToOk(http);
+
+    public static async Task<Results<Ok<GetCouponStats.Response>, ProblemHttpResult>> GetCouponStats(
+        string code, ISender sender, HttpContext http, CancellationToken cancellationToken) =>
+        (await sender.Send(new GetCouponStats.Query(code), cancellationToken)).ToOk(http);
+
+    public static async Task<Ok<KeysetPage<ValidationLogEntry>>> ListValidations(
+        string? after, int? limit, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new ListValidations.Query(after, limit), cancellationToken));
 
     public static async Task<Ok<ValidateCoupon.Response>> ValidateCoupon(
         ValidateCoupon.Query query, ISender sender, CancellationToken cancellationToken) =>

@@ -33,11 +33,17 @@ internal sealed class PagingSchemaTransformer : IOpenApiSchemaTransformer
                 break;
             case "after":
                 schema.Description = "The 'next' cursor of the previous page; omit it for the newest page.";
+                schema.MinLength = KeysetCursorLength;
+                schema.MaxLength = KeysetCursorLength;
+                schema.Pattern = "^[A-Za-z0-9_-]+$";
                 break;
         }
 
         return Task.CompletedTask;
     }
+
+    /// <summary>A cursor is 24 bytes in unpadded base64url.</summary>
+    private const int KeysetCursorLength = 32;
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

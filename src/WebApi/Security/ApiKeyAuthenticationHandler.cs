@@ -76,4 +76,8 @@ internal sealed class BootstrapAdminKey(IOptions<SecurityOptions> options)
 internal sealed class HttpCallerContext(IHttpContextAccessor accessor) : ICallerContext
 {
     public Caller? Current => accessor.HttpContext?.Features.Get<Caller>();
+
+    public string? ClientIp => accessor.HttpContext?.Connection.RemoteIpAddress?.ToString();
+
+    public string? UserAgent => accessor.HttpContext?.Request.Headers.UserAgent is { Count: > 0 } agent ? agent.ToString() : null;
 }

@@ -26,6 +26,7 @@ public sealed class FaultFixture : CapacityApiFactory, IAsyncLifetime
         ["CircuitBreaker:SamplingDuration"] = "00:00:10",
         ["Caching:FailSafeThrottleDuration"] = "00:00:01",
         ["Claims:Deadline"] = ClaimDeadline.ToString("c"),
+        ["ValidationLog:FlushInterval"] = "00:00:00.200",
     };
 
     /// <summary>The API's cache, to expire an entry instead of waiting out its duration (FusionCache has no clock to fake).</summary>

@@ -28,6 +28,9 @@ public class CapacityApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>This host's cache key prefix and backplane channel; a second instance of the same deployment shares it.</summary>
     public string CacheKeyPrefix => "t-" + _databaseName;
 
+    /// <summary>This host's validation log journal (each instance has its own).</summary>
+    public string JournalDirectory { get; } = Path.Combine(Path.GetTempPath(), "capacity-tests", "journal-" + Guid.NewGuid().ToString("N"));
+
     /// <summary>Extra settings a derived fixture wants (key: configuration path).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
@@ -55,6 +58,7 @@ public class CapacityApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Redis", RedisConnectionString ?? "");
         builder.UseSetting("Security:AdminApiKey", AdminKey);
         builder.UseSetting("Caching:KeyPrefix", CacheKeyPrefix);
+        builder.UseSetting("ValidationLog:JournalDirectory", JournalDirectory);
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -107,11 +111,16 @@ public class CapacityApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Caching:KeyPrefix"] = CacheKeyPrefix,
             ["Security:AdminApiKey"] = AdminKey,
             ["Cleanup:Enabled"] = "false",
+            ["ValidationLog:JournalDirectory"] = JournalDirectory + "-2",
         });
 
     public new async Task DisposeAsync()
     {
         await base.DisposeAsync();
         await TestServices.DropDatabaseAsync(_serverConnectionString, _databaseName);
+        foreach (var directory in new[] { JournalDirectory, JournalDirectory + "-2" }.Where(Directory.Exists))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }

@@ -23,9 +23,16 @@ public sealed record Caller(Guid ClientId, Guid? KeyId, string Name, IReadOnlyLi
 }
 
 /// <summary>
-/// The one port through which a slice learns who is calling. Null for anonymous callers (code login without a key).
+/// The one port through which a slice learns who is calling: the client (null for anonymous callers, e.g. code login
+/// without a key), and where the request came from.
 /// </summary>
 public interface ICallerContext
 {
     Caller? Current { get; }
+
+    /// <summary>The caller's IP address as the server saw it (behind a proxy: configure forwarded headers).</summary>
+    string? ClientIp { get; }
+
+    /// <summary>The request's User-Agent header, when sent.</summary>
+    string? UserAgent { get; }
 }
