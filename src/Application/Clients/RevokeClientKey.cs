@@ -18,11 +18,19 @@ public static class RevokeClientKey
             response.Value is { } key ? [ClientCache.KeyTag(key.Prefix)] : [];
     }
 
-    internal sealed class Handler(IClientStore store, TimeProvider clock) : ICommandHandler<Command, Result<ClientKeyResponse>>
+    internal sealed class Handler(IClientStore store, ApiKeyAuthenticator authenticator, TimeProvider clock)
+        : ICommandHandler<Command, Result<ClientKeyResponse>>
     {
-        public async ValueTask<Result<ClientKeyResponse>> Handle(Command command, CancellationToken cancellationToken) =>
-            await store.RevokeKeyAsync(command.ClientId, command.KeyId, clock.GetUtcNow(), cancellationToken) is { } key
-                ? ClientKeyResponse.From(key)
-                : ClientErrors.KeyNotFound(command.ClientId, command.KeyId);
+        public async ValueTask<Result<ClientKeyResponse>> Handle(Command command, CancellationToken cancellationToken)
+        {
+            if (await store.RevokeKeyAsync(command.ClientId, command.KeyId, clock.GetUtcNow(), cancellationToken) is not { } key)
+            {
+                return ClientErrors.KeyNotFound(command.ClientId, command.KeyId);
+            }
+
+            // This instance forgets it now; the others drop their cached check when the tag's invalidation reaches them.
+            authenticator.Forget(key.Prefix);
+            return ClientKeyResponse.From(key);
+        }
     }
 }

@@ -51,6 +51,16 @@ public static class ApiKeys
         return presented[..PrefixLength];
     }
 
-    /// <summary>SHA-256 of the key's UTF-8 bytes.</summary>
-    public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    /// <summary>SHA-256 of the key's UTF-8 bytes (a key of the format is hashed without an intermediate array).</summary>
+    public static byte[] Hash(string key)
+    {
+        if (key.Length > Length * 2)
+        {
+            return SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        }
+
+        Span<byte> utf8 = stackalloc byte[Length * 2 * 3];
+        var written = Encoding.UTF8.GetBytes(key, utf8);
+        return SHA256.HashData(utf8[..written]);
+    }
 }

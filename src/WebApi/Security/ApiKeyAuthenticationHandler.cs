@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -34,16 +35,33 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var hash = ApiKeys.Hash(presented);
-        var caller = bootstrap.Matches(hash)
-            ? Caller.BootstrapAdmin
-            : await authenticator.AuthenticateAsync(presented, hash, Context.RequestAborted);
+        // A client key checked in the last second: no hash. Otherwise hash once, for the bootstrap key and the full check.
+        var caller = authenticator.TryRecent(presented);
+        if (caller is null)
+        {
+            var hash = ApiKeys.Hash(presented);
+            caller = bootstrap.Matches(hash)
+                ? Caller.BootstrapAdmin
+                : await authenticator.AuthenticateAsync(presented, hash, Context.RequestAborted);
+        }
+
         if (caller is null)
         {
             return AuthenticateResult.Fail("The API key is unknown, revoked or malformed.");
         }
 
         Context.Features.Set(caller);
+        return AuthenticateResult.Success(new AuthenticationTicket(Principals.GetValue(caller, PrincipalOf), SchemeName));
+    }
+
+    /// <summary>
+    /// One principal per <see cref="Caller"/> instance (the authenticator hands out the same one for a key for a second):
+    /// the claims are built once, not per request. Nothing in this API adds to a principal after authentication.
+    /// </summary>
+    private static readonly ConditionalWeakTable<Caller, ClaimsPrincipal> Principals = new();
+
+    private static ClaimsPrincipal PrincipalOf(Caller caller)
+    {
         var claims = new List<Claim>(caller.Scopes.Count + 2)
         {
             new(ClientIdClaim, caller.ClientId.ToString()),
@@ -54,8 +72,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             claims.Add(new Claim(ScopeClaim, scope));
         }
 
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
     }
 }
 
