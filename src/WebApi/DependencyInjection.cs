@@ -83,10 +83,7 @@ public static class DependencyInjection
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseBodySizeLimit();
-        // Explicitly here, inside the exception handler: WebApplication would otherwise add both at the front of the
-        // pipeline, where a key check that cannot reach the database would escape the problem-details mapping.
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseApiKeys();
         app.UseResponseCompression();
 
         app.MapOpenApi();

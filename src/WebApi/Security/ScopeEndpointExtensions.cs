@@ -1,18 +1,10 @@
 using Capacity.Domain.Clients;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Capacity.WebApi.Security;
 
 /// <summary>What a route (or a whole group) needs, declared in its module in one call that also documents it.</summary>
 internal static class ScopeEndpointExtensions
 {
-    // One policy per scope and mode, built once: the authorization middleware caches the combined policy per endpoint.
-    private static readonly Dictionary<(string Scope, bool Anonymous), AuthorizationPolicy> Policies =
-        ClientScopes.All.SelectMany(scope => new[] { (scope, false), (scope, true) })
-            .ToDictionary(key => key, key => new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName)
-                .AddRequirements(new ScopeRequirement(key.Item1, key.Item2))
-                .Build());
-
     /// <summary>A key holding <paramref name="scope"/> is required: 401 without a key, 403 with a key that does not work or lacks the scope.</summary>
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope)
         where TBuilder : IEndpointConventionBuilder =>
@@ -36,8 +28,6 @@ internal static class ScopeEndpointExtensions
             throw new ArgumentException($"'{scope}' is not a scope of ClientScopes.", nameof(scope));
         }
 
-        return builder
-            .WithMetadata(new ScopeRequirement(scope, anonymous))
-            .RequireAuthorization(Policies[(scope, anonymous)]);
+        return builder.WithMetadata(new ScopeRequirement(scope, anonymous));
     }
 }

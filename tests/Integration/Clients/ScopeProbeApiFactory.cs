@@ -40,7 +40,7 @@ public sealed class ScopeProbeApiFactory : CapacityApiFactory
         {
             next(app);
             app.UseRouting();
-            app.UseAuthorization();
+            app.UseApiKeys();
             app.UseEndpoints(endpoints =>
             {
                 foreach (var scope in ClientScopes.All)
