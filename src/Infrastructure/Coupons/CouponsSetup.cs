@@ -13,7 +13,9 @@ internal static class CouponsSetup
     {
         services.AddSingleton<ICouponStore, CouponStore>();
         services.AddSingleton<ICouponDefinitions, FusionCouponDefinitions>();
-        services.AddSingleton<ICouponLedger, PostgresCouponLedger>();
+        services.AddSingleton<PostgresCouponLedger>();
+        services.AddSectionOptions<RedemptionOptions>(configuration);
+        services.AddSingleton<ICouponLedger, CoalescingCouponLedger>();
         services.AddSingleton<ICouponStatistics, CouponStatistics>();
 
         // The validation log: one writer per instance, which is both the IValidationLog slices record to and the

@@ -41,14 +41,31 @@ internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProv
             : new CouponCounts(0, 0, false);
     }
 
-    public async Task<RedeemBatch?> RedeemAsync(string normalizedCode, IReadOnlyList<RedeemRequest> requests, CancellationToken cancellationToken)
+    public async Task<RedeemBatch?> RedeemAsync(string normalizedCode, IReadOnlyList<RedeemRequest> requests, CancellationToken cancellationToken) =>
+        (await TryRedeemAsync(normalizedCode, requests, noWait: false, cancellationToken)).Batch;
+
+    /// <summary>
+    /// One redemption transaction for the requests of one coupon. With <paramref name="noWait"/>, a row another
+    /// transaction holds is not waited for: nothing changes and <c>Collided</c> is true (the batcher backs off and retries).
+    /// </summary>
+    public async Task<(RedeemBatch? Batch, bool Collided)> TryRedeemAsync(
+        string normalizedCode, IReadOnlyList<RedeemRequest> requests, bool noWait, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var coupon = await LockCouponAsync(connection, transaction, normalizedCode, cancellationToken);
+        Coupon? coupon;
+        try
+        {
+            coupon = await LockCouponAsync(connection, transaction, normalizedCode, noWait, cancellationToken);
+        }
+        catch (PostgresException e) when (noWait && e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            return (null, true);
+        }
+
         if (coupon is null)
         {
-            return null;
+            return (null, false);
         }
 
         var (byUser, byOrder) = await StandingAsync(connection, transaction, coupon.Id, requests, cancellationToken);
@@ -57,7 +74,7 @@ internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProv
         var granted = outcomes.Where(o => o.Created).Select(o => o.Redemption!).ToList();
         var usage = granted.Count == 0 ? coupon.UsageCount : await WriteAsync(connection, transaction, coupon.Id, granted, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new RedeemBatch(coupon.Code, outcomes, usage);
+        return (new RedeemBatch(coupon.Code, outcomes, usage), false);
     }
 
     public async Task<Reversal?> ReverseAsync(Guid redemptionId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -114,14 +131,17 @@ internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProv
     }
 
     private static async Task<Coupon?> LockCouponAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string code, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string code, bool noWait, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
                 new NpgsqlBatchCommand(LockTimeout),
-                new NpgsqlBatchCommand($"SELECT {CouponColumns} FROM coupons WHERE code = $1 FOR UPDATE") { Parameters = { new() { Value = code } } },
+                new NpgsqlBatchCommand($"SELECT {CouponColumns} FROM coupons WHERE code = $1 FOR UPDATE{(noWait ? " NOWAIT" : "")}")
+                {
+                    Parameters = { new() { Value = code } },
+                },
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
