@@ -573,6 +573,54 @@ def build_report(work):
             "targets": [check(rb is not None and rb >= target, fmt_ratio(rb), f"≥ {target:g}×")],
         })
 
+    # ---- coupons (seed 003)
+    validate_api = runs("validate-api", {"200"})
+    hot_coupon = runs("hot-coupon-api", {"201"})
+    limit_coupon = runs("limit-coupon-api", {"201"})
+    log_rows = load(os.path.join(work, "validation-log.json")) if os.path.exists(os.path.join(work, "validation-log.json")) else None
+    coupon_limit = load(os.path.join(work, "coupon-limit.json")) if os.path.exists(os.path.join(work, "coupon-limit.json")) else None
+    seed_run = load(os.path.join(work, "seed.json")) if os.path.exists(os.path.join(work, "seed.json")) else None
+    if validate_api:
+        r_val = ratio(validate_api, get_api)
+        p95 = validate_api["latency_ms"]["p95"]
+        # Rows never fewer than answers; a few more where the server answered requests wrk had stopped waiting for
+        # (at most one per connection of each run: the warm-up's and the measured one's).
+        slack = 2 * int(env("BENCH_GET_CONNS", "64"))
+        logged = log_rows is not None and log_rows["answered"] <= log_rows["rows"] <= log_rows["answered"] + slack
+        scenarios.append({
+            "id": "coupon-validation",
+            "name": f"coupon validation, {(seed_run or {}).get('users', 0):,} users / {(seed_run or {}).get('coupons', 0):,} coupons, {env('BENCH_GET_CONNS', '64')} clients",
+            "connections": int(env("BENCH_GET_CONNS", "64")),
+            "api": validate_api,
+            "reference_name": "the cached GET of this run",
+            "reference": get_api,
+            "ratio": r_val,
+            "targets": [
+                check(r_val is not None and r_val >= 0.5, fmt_ratio(r_val), "≥ 0.5×"),
+                check(p95 is not None and p95 < 10, f"p95 {fmt_ms(p95)} ms", "< 10 ms"),
+                check(logged, f"log rows {log_rows['rows'] if log_rows else '?'} of {log_rows['answered'] if log_rows else '?'} answers", "= answers (+ in flight at the end)"),
+            ],
+        })
+    if hot_coupon:
+        ref = pg["hot"][pool]
+        r_hot = ratio(hot_coupon, ref)
+        exact = coupon_limit is not None and coupon_limit["usage_count"] == coupon_limit["usage_limit"] == coupon_limit["standing"] \
+            and limit_coupon is not None and int(limit_coupon["status"].get("201", 0)) == coupon_limit["usage_limit"]
+        scenarios.append({
+            "id": "hot-coupon",
+            "name": f"hot coupon redemptions (1 coupon), {env('BENCH_HOT_CONNS', '400')} clients",
+            "connections": int(env("BENCH_HOT_CONNS", "400")),
+            "api": hot_coupon,
+            "reference_name": f"pgbench 1-row UPDATE, -c {pool} (= API pool)",
+            "reference": ref,
+            "ratio": r_hot,
+            "targets": [
+                check(r_hot is not None and r_hot >= 3, fmt_ratio(r_hot), "≥ 3×"),
+                check(exact, f"limit {coupon_limit['usage_limit'] if coupon_limit else '?'}: {coupon_limit['standing'] if coupon_limit else '?'} granted"
+                      f" ({int(limit_coupon['status'].get('201', 0)) if limit_coupon else '?'} × 201)", "exactly the limit"),
+            ],
+        })
+
     for s in scenarios:
         s["target_met"], s["target_text"] = verdict(s["targets"])
 
@@ -607,6 +655,9 @@ def build_report(work):
             **{f"get-nokey-{i + 1}": n for i, (n, _) in enumerate(key_pairs)},
             **{f"get-key-{i + 1}": k for i, (_, k) in enumerate(key_pairs)},
             "get-bare": get_bare,
+            "validate-api": validate_api,
+            "hot-coupon-api": hot_coupon,
+            "limit-coupon-api": limit_coupon,
             "hot-api-warmup": warm["hot-api"],
             "hot-api": hot_api,
             "spread-api-warmup": warm["spread-api"],
@@ -617,6 +668,9 @@ def build_report(work):
         "claim_batches": batches,
         "api_log": api_log,
         "code_creation": creation,
+        "seed": seed_run,
+        "validation_log": log_rows,
+        "coupon_limit": coupon_limit,
         "correctness": {
             **correctness,
             "passed": correctness_ok,
