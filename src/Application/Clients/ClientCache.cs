@@ -4,14 +4,11 @@ namespace Capacity.Application.Clients;
 public static class ClientCache
 {
     /// <summary>
-    /// How long a key check is remembered. A revocation invalidates the entry on every instance at once (the durable
-    /// tag delivery reaches them through the backplane); this bounds a key's life only where that message was lost.
+    /// How long a key check is remembered. A revocation removes the entry on every instance at once (through the
+    /// backplane); this bounds a key's life only where that message was lost.
     /// </summary>
     public static readonly TimeSpan KeyDuration = TimeSpan.FromSeconds(30);
 
     /// <summary>The entry of a key's check, by its visible prefix (never the key itself).</summary>
     public static string KeyEntry(string prefix) => $"client-key:{prefix}";
-
-    /// <summary>Carried by a key's check; named by the commands that revoke the key.</summary>
-    public static string KeyTag(string prefix) => $"client-key:{prefix}";
 }

@@ -1,4 +1,3 @@
-using Capacity.Application.Common.Messaging;
 using Capacity.Domain.Clients;
 using Capacity.Domain.Common;
 using Mediator;
@@ -11,14 +10,9 @@ namespace Capacity.Application.Clients;
 /// </summary>
 public static class RevokeClientKey
 {
-    public sealed record Command(Guid ClientId, Guid KeyId)
-        : ICommand<Result<ClientKeyResponse>>, IInvalidatesCache<Result<ClientKeyResponse>>
-    {
-        public IEnumerable<string> CacheTagsToInvalidate(Result<ClientKeyResponse> response) =>
-            response.Value is { } key ? [ClientCache.KeyTag(key.Prefix)] : [];
-    }
+    public sealed record Command(Guid ClientId, Guid KeyId) : ICommand<Result<ClientKeyResponse>>;
 
-    internal sealed class Handler(IClientStore store, ApiKeyAuthenticator authenticator, TimeProvider clock)
+    internal sealed class Handler(IClientStore store, IClientKeyDirectory directory, ApiKeyAuthenticator authenticator, TimeProvider clock)
         : ICommandHandler<Command, Result<ClientKeyResponse>>
     {
         public async ValueTask<Result<ClientKeyResponse>> Handle(Command command, CancellationToken cancellationToken)
@@ -28,7 +22,9 @@ public static class RevokeClientKey
                 return ClientErrors.KeyNotFound(command.ClientId, command.KeyId);
             }
 
-            // This instance forgets it now; the others drop their cached check when the tag's invalidation reaches them.
+            // Removed from the cache (here and, through the backplane, everywhere), then from this instance's memory, in
+            // that order: a check between the two would otherwise put the unrevoked row back for a second.
+            await directory.ForgetAsync(key.Prefix, cancellationToken);
             authenticator.Forget(key.Prefix);
             return ClientKeyResponse.From(key);
         }

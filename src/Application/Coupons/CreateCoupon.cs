@@ -1,4 +1,3 @@
-using Capacity.Application.Common.Messaging;
 using Capacity.Application.Common.Validation;
 using Capacity.Domain.AccessCodes;
 using Capacity.Domain.Common;
@@ -36,12 +35,7 @@ public static class CreateCoupon
         decimal? MaxDiscount = null,
         int? UsageLimit = null,
         int? PerUserLimit = null)
-        : ICommand<Result<CouponResponse>>, IInvalidatesCache<Result<CouponResponse>>
-    {
-        // A lookup of the code before it existed may be cached as "not found".
-        public IEnumerable<string> CacheTagsToInvalidate(Result<CouponResponse> response) =>
-            [CouponCache.CouponTag(AccessCodeRules.Normalize(Code!))];
-    }
+        : ICommand<Result<CouponResponse>>;
 
     internal sealed class Validator : AbstractValidator<Command>
     {
@@ -73,7 +67,7 @@ public static class CreateCoupon
         }
     }
 
-    internal sealed class Handler(ICouponStore store, TimeProvider clock) : ICommandHandler<Command, Result<CouponResponse>>
+    internal sealed class Handler(ICouponStore store, ICouponDefinitions definitions, TimeProvider clock) : ICommandHandler<Command, Result<CouponResponse>>
     {
         public async ValueTask<Result<CouponResponse>> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -97,9 +91,14 @@ public static class CreateCoupon
                 UpdatedAt = now,
             };
 
-            return await store.TryAddAsync(coupon, cancellationToken)
-                ? CouponResponse.From(coupon, now)
-                : CouponErrors.AlreadyExists(coupon.Code);
+            if (!await store.TryAddAsync(coupon, cancellationToken))
+            {
+                return CouponErrors.AlreadyExists(coupon.Code);
+            }
+
+            // A validation of the code before it existed may be remembered as "not found".
+            await definitions.ForgetAsync(coupon.Code, cancellationToken);
+            return CouponResponse.From(coupon, now);
         }
     }
 }

@@ -20,13 +20,19 @@ public interface ICouponStore
 }
 
 /// <summary>
-/// Coupon definitions read through the cache (the composite-read pattern): Infrastructure answers from FusionCache with
-/// <see cref="CouponCache"/>'s key, tag and duration, reading <see cref="ICouponStore"/> through the breaker on a miss.
-/// A definition's usage count is not kept fresh: counts come from <see cref="ICouponLedger"/>.
+/// Coupon definitions read through the cache (the composite-read pattern): Infrastructure answers from this instance's
+/// memory (FusionCache, <see cref="CouponCache"/>'s key and duration), reading <see cref="ICouponStore"/> on a miss. A
+/// definition's usage count is not kept fresh: counts come from <see cref="ICouponLedger"/>.
 /// </summary>
 public interface ICouponDefinitions
 {
     ValueTask<Coupon?> FindAsync(string normalizedCode, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Drops the code's definition (or its "not found") here at once and on the other instances through the backplane:
+    /// the commands that create or change a coupon call it after their write.
+    /// </summary>
+    ValueTask ForgetAsync(string normalizedCode, CancellationToken cancellationToken);
 }
 
 /// <summary>What validation needs to know from the database, exactly: the counts and the order.</summary>

@@ -37,12 +37,6 @@ public static class RedemptionDecision
         for (var i = 0; i < requests.Count; i++)
         {
             var request = requests[i];
-            if (CouponRules.RuleReason(locked, request.UserId, request.OrderValue, now) is { } reason)
-            {
-                outcomes[i] = RedeemOutcome.Refused(CouponErrors.NotApplicable(locked.Code, reason));
-                continue;
-            }
-
             if (byOrder.TryGetValue(request.OrderId, out var standing))
             {
                 outcomes[i] = !string.Equals(standing.UserId, request.UserId, StringComparison.Ordinal)
@@ -50,6 +44,13 @@ public static class RedemptionDecision
                     : standing.OrderValue != request.OrderValue
                         ? RedeemOutcome.Refused(CouponErrors.IdempotencyKeyReused(locked.Code, request.OrderId))
                         : RedeemOutcome.Existing(standing);
+                continue;
+            }
+
+            // After the order: a retry of a standing redemption gets it back even once the coupon expired or was switched off.
+            if (CouponRules.RuleReason(locked, request.UserId, request.OrderValue, now) is { } reason)
+            {
+                outcomes[i] = RedeemOutcome.Refused(CouponErrors.NotApplicable(locked.Code, reason));
                 continue;
             }
 

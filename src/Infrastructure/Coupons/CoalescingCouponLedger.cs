@@ -3,6 +3,7 @@ using Capacity.Domain.Coupons;
 using Capacity.Infrastructure.Common.Batching;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Capacity.Infrastructure.Coupons;
 
@@ -17,12 +18,14 @@ namespace Capacity.Infrastructure.Coupons;
 internal sealed class CoalescingCouponLedger : ICouponLedger
 {
     private readonly PostgresCouponLedger _ledger;
+    private readonly TimeProvider _clock;
     private readonly KeyedBatcher<RedeemRequest, Item> _batcher;
 
     public CoalescingCouponLedger(
         PostgresCouponLedger ledger, IOptions<RedemptionOptions> options, TimeProvider clock, ILogger<CoalescingCouponLedger> logger)
     {
         _ledger = ledger;
+        _clock = clock;
         var settings = options.Value;
         _batcher = new KeyedBatcher<RedeemRequest, Item>(
             "redemption",
@@ -54,7 +57,19 @@ internal sealed class CoalescingCouponLedger : ICouponLedger
 
     private async Task<Item[]?> WriteAsync(string code, IReadOnlyList<RedeemRequest> requests, DateTimeOffset deadline)
     {
-        var (batch, collided) = await _ledger.TryRedeemAsync(code, requests, noWait: true, CancellationToken.None);
+        RedeemBatch? batch;
+        bool collided;
+        try
+        {
+            (batch, collided) = await _ledger.TryRedeemAsync(
+                code, requests, noWait: true, CancellationToken.None, statementTimeout: deadline - _clock.GetUtcNow());
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled)
+        {
+            // The batch's statement timeout (its earliest deadline): nothing was written; the batcher answers busy.
+            return null;
+        }
+
         if (collided)
         {
             return null;

@@ -49,13 +49,23 @@ internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProv
     /// transaction holds is not waited for: nothing changes and <c>Collided</c> is true (the batcher backs off and retries).
     /// </summary>
     public async Task<(RedeemBatch? Batch, bool Collided)> TryRedeemAsync(
-        string normalizedCode, IReadOnlyList<RedeemRequest> requests, bool noWait, CancellationToken cancellationToken)
+        string normalizedCode, IReadOnlyList<RedeemRequest> requests, bool noWait, CancellationToken cancellationToken,
+        TimeSpan? statementTimeout = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         Coupon? coupon;
         try
         {
+            if (statementTimeout is { } timeout)
+            {
+                // Bounded by the batch's earliest deadline: on a slow database the batch gives up in time and its
+                // redemptions are answered busy, instead of waiting out the driver's command timeout.
+                await using var limit = new NpgsqlCommand(
+                    $"SET LOCAL statement_timeout = {Math.Max(1, (int)timeout.TotalMilliseconds)}", connection, transaction);
+                await limit.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             coupon = await LockCouponAsync(connection, transaction, normalizedCode, noWait, cancellationToken);
         }
         catch (PostgresException e) when (noWait && e.SqlState == PostgresErrorCodes.LockNotAvailable)

@@ -8,7 +8,7 @@ namespace Capacity.WebApi.OpenApi;
 /// Declares the two ways to send a key (<c>ApiKey</c>: the <c>X-Api-Key</c> header; <c>Bearer</c>:
 /// <c>Authorization: Bearer</c>) and, on every operation with a <see cref="ScopeRequirement"/>, the scope it needs as
 /// the requirement's roles (OpenAPI 3.1 allows them for non-OAuth schemes). An operation callable without a key also
-/// lists the empty requirement <c>{}</c>. Read from the same metadata the authorization policy is built from.
+/// lists the empty requirement <c>{}</c>. Read from the same metadata <c>ApiKeyMiddleware</c> enforces.
 /// </summary>
 internal sealed class ScopeSecurityTransformer : IOpenApiOperationTransformer
 {

@@ -20,6 +20,8 @@ public sealed class ApiKeyAuthenticatorTests
             Reads++;
             return ValueTask.FromResult(Rows.GetValueOrDefault(prefix));
         }
+
+        public ValueTask ForgetAsync(string prefix, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 
     private (string Key, ApiKeyAuthenticator Authenticator) Issue(string[] scopes)

@@ -66,14 +66,19 @@ internal sealed partial class ValidationJournal : IDisposable
         }
     }
 
-    /// <summary>When the oldest segment still on disk was opened (or found at start); null when none holds a row.</summary>
+    /// <summary>
+    /// When the oldest segment holding a row not yet stored was opened (or found at start); null when every row is stored.
+    /// An upper bound of the oldest unstored row's age, to the segment's age.
+    /// </summary>
     public DateTimeOffset? OldestSegmentStartedAt
     {
         get
         {
             lock (_sync)
             {
-                return _closed.Count > 0 ? _closed[0].StartedAt : _active.Appended > 0 ? _active.StartedAt : null;
+                var pending = _closed.FirstOrDefault(s => !s.Swept && (s.NeedsSweep || s.Confirmed < s.Appended));
+                return pending?.StartedAt
+                    ?? (_active.NeedsSweep || _active.Confirmed < _active.Appended ? _active.StartedAt : null);
             }
         }
     }

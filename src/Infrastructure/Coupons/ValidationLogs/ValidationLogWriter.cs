@@ -62,7 +62,21 @@ internal sealed partial class ValidationLogWriter : BackgroundService, IValidati
 
     public void Record(ValidationLogEntry entry)
     {
-        if (!_journal.TryAppend(entry, out var segment))
+        ValidationJournal.Segment segment;
+        bool appended;
+        try
+        {
+            appended = _journal.TryAppend(entry, out segment);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or UnauthorizedAccessException)
+        {
+            // The journal cannot take the row (disk full, shutting down): the request never fails for its log.
+            LogAppendFailed(_logger, e);
+            appended = false;
+            segment = null!;
+        }
+
+        if (!appended)
         {
             Interlocked.Increment(ref _dropped);
             Interlocked.Exchange(ref _lastDropTicks, _clock.GetUtcNow().UtcTicks);
@@ -111,15 +125,17 @@ internal sealed partial class ValidationLogWriter : BackgroundService, IValidati
                 await DrainQueueAsync(drain.Token);
                 _journal.DeleteStored();
             }
-            catch (Exception e) when (e is OperationCanceledException || _store.IsTransient(e))
+            catch (Exception e)
             {
-                LogShutdownLeftInJournal(_logger, _queue.Reader.Count);
+                LogShutdownLeftInJournal(_logger, e, _queue.Reader.Count + _batch.Count);
             }
-
-            await syncLoop.CancelAsync();
-            await sync;
-            _journal.Dispose();
-            Live.TryRemove(this, out _);
+            finally
+            {
+                await syncLoop.CancelAsync();
+                await sync;
+                _journal.Dispose();
+                Live.TryRemove(this, out _);
+            }
         }
     }
 
@@ -289,15 +305,22 @@ internal sealed partial class ValidationLogWriter : BackgroundService, IValidati
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                _journal.Sync();
+                try
+                {
+                    _journal.Sync();
+
+                    // A segment closed by age while no row arrives is deleted here once stored, not at the next write.
+                    _journal.DeleteStored();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // One failed fsync must not end group syncing: log it and try again at the next tick.
+                    LogSyncFailed(_logger, e);
+                }
             }
         }
         catch (OperationCanceledException)
         {
-        }
-        catch (Exception e)
-        {
-            LogSyncFailed(_logger, e);
         }
     }
 
@@ -308,7 +331,10 @@ internal sealed partial class ValidationLogWriter : BackgroundService, IValidati
     private static partial void LogFlushError(ILogger logger, Exception exception, int rows, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Validation log: shutting down with {Rows} queued rows not stored; they stay in the journal for the next start.")]
-    private static partial void LogShutdownLeftInJournal(ILogger logger, int rows);
+    private static partial void LogShutdownLeftInJournal(ILogger logger, Exception exception, int rows);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Validation log: a row could not be appended to the journal and is dropped.")]
+    private static partial void LogAppendFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Validation log: the journal's group sync failed.")]
     private static partial void LogSyncFailed(ILogger logger, Exception exception);

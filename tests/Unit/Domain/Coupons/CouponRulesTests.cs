@@ -74,6 +74,21 @@ public sealed class CouponRulesTests
     }
 
     [Fact]
+    public void A_retry_of_a_standing_redemption_gets_it_back_after_the_coupon_was_switched_off()
+    {
+        var coupon = Coupon();
+        var standing = RedemptionDecision.Decide(coupon, new Dictionary<string, int>(), new Dictionary<string, Redemption>(), [new("a", "o-1", 10m)], Now)[0].Redemption!;
+        coupon.Status = CouponStatus.Inactive;
+
+        var retry = RedemptionDecision.Decide(
+            coupon, new Dictionary<string, int> { ["a"] = 1 }, new Dictionary<string, Redemption> { ["o-1"] = standing }, [new("a", "o-1", 10m), new("b", "o-2", 10m)], Now);
+
+        Assert.Same(standing, retry[0].Redemption);
+        Assert.False(retry[0].Created);
+        Assert.Equal(CouponReason.Inactive, retry[1].Error?.Reason);
+    }
+
+    [Fact]
     public void Standing_redemptions_from_before_the_batch_count()
     {
         var coupon = Coupon(usageLimit: 10, perUser: 2);
