@@ -42,6 +42,29 @@ public sealed class KeyCheckOutageTests(FaultFixture fault) : IAsyncLifetime
         await Poll.UntilAsync(() => ReadAsync(code, unseen.Key), r => r.StatusCode == HttpStatusCode.OK, "the unseen key to work once PostgreSQL is back");
     }
 
+    [Fact]
+    public async Task A_key_revoked_before_the_outage_is_never_accepted_during_it()
+    {
+        var code = await AccessCodes.AccessCodeApi.CreateCodeAsync(fault, maxUsageCount: 10);
+        var client = await fault.CreateClientAsync(ClientScopes.CodesClaim);
+        Assert.Equal(HttpStatusCode.OK, (await ReadAsync(code, client.Key)).StatusCode);
+        await fault.RevokeKeyAsync(client.Id, client.KeyId);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ReadAsync(code, client.Key)).StatusCode);
+
+        await using (var outage = await fault.StopAsync(FaultService.Postgres))
+        {
+            // The cached row was removed, not expired: fail-safe has nothing to serve, so the key cannot pass.
+            await fault.Cache.ExpireAsync(ClientCache.KeyEntry(client.Key[..ApiKeys.PrefixLength]));
+            await Task.Delay(ApiKeyAuthenticator.LocalDuration);
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.Contains((await ReadAsync(code, client.Key)).StatusCode, new[] { HttpStatusCode.Forbidden, HttpStatusCode.ServiceUnavailable });
+            }
+
+            await outage.EndAsync();
+        }
+    }
+
     private Task<HttpResponseMessage> ReadAsync(string code, string key) =>
         fault.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/access-codes/{code}").WithKey(key));
 }
