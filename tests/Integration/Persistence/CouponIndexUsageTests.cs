@@ -60,15 +60,17 @@ public sealed class CouponIndexUsageTests(CapacityApiFactory api) : IClassFixtur
     {
         var users = await ExplainAsync(
             """
-            SELECT user_id, count(*) FROM coupon_usage
-            WHERE coupon_id = (SELECT id FROM coupons WHERE code = 'IDX-9') AND user_id = ANY(ARRAY['user-2', 'user-5'])
-              AND reversed_at IS NULL GROUP BY user_id
+            SELECT r.user_id, c.n FROM unnest(ARRAY['user-2', 'user-5']) AS r(user_id)
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS n FROM coupon_usage u
+                WHERE u.coupon_id = (SELECT id FROM coupons WHERE code = 'IDX-9') AND u.user_id = r.user_id AND u.reversed_at IS NULL) c
             """);
         var orders = await ExplainAsync(
             """
-            SELECT id FROM coupon_usage
-            WHERE coupon_id = (SELECT id FROM coupons WHERE code = 'IDX-9') AND order_id = ANY(ARRAY['order-2', 'order-5'])
-              AND reversed_at IS NULL
+            SELECT u.id FROM unnest(ARRAY['order-2', 'order-5']) AS o(order_id)
+            CROSS JOIN LATERAL (
+                SELECT * FROM coupon_usage u
+                WHERE u.coupon_id = (SELECT id FROM coupons WHERE code = 'IDX-9') AND u.order_id = o.order_id AND u.reversed_at IS NULL) u
             """);
 
         Assert.Contains("idx_coupon_usage_coupon_user", users);
