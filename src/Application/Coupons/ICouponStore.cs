@@ -1,3 +1,4 @@
+using Capacity.Domain.Common;
 using Capacity.Domain.Coupons;
 
 namespace Capacity.Application.Coupons;
@@ -52,8 +53,11 @@ public interface ICouponLedger
     /// </summary>
     Task<RedeemBatch?> RedeemAsync(string normalizedCode, IReadOnlyList<RedeemRequest> requests, CancellationToken cancellationToken);
 
-    /// <summary>Frees the redemption's use exactly once; null when it does not exist.</summary>
-    Task<Reversal?> ReverseAsync(Guid redemptionId, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Frees the redemption's use exactly once: the reversal, <c>redemption-not-found</c>, or <c>redemption-busy</c> when the
+    /// coupon's row stayed held past the lock timeout.
+    /// </summary>
+    Task<Result<Reversal>> ReverseAsync(Guid redemptionId, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 /// <summary>The outcomes of a redemption transaction, in request order, and the coupon's usage count after it.</summary>

@@ -1,5 +1,4 @@
 using Capacity.Domain.Common;
-using Capacity.Domain.Coupons;
 using Mediator;
 
 namespace Capacity.Application.Coupons;
@@ -15,8 +14,6 @@ public static class ReverseRedemption
     internal sealed class Handler(ICouponLedger ledger, TimeProvider clock) : ICommandHandler<Command, Result<Reversal>>
     {
         public async ValueTask<Result<Reversal>> Handle(Command command, CancellationToken cancellationToken) =>
-            await ledger.ReverseAsync(command.RedemptionId, clock.GetUtcNow(), cancellationToken) is { } reversal
-                ? reversal
-                : CouponErrors.RedemptionNotFound(command.RedemptionId);
+            await ledger.ReverseAsync(command.RedemptionId, clock.GetUtcNow(), cancellationToken);
     }
 }

@@ -29,6 +29,12 @@ public static class CouponErrors
     public static Error RedemptionNotFound(Guid redemptionId) =>
         new("redemption-not-found", $"Redemption '{redemptionId}' does not exist.", ErrorKind.NotFound);
 
+    public static Error RedemptionBusy(Guid redemptionId, int retryAfterSeconds) =>
+        new("redemption-busy", $"Redemption '{redemptionId}' could not be reversed right now (its coupon is busy); retry shortly.", ErrorKind.Busy)
+        {
+            RetryAfterSeconds = retryAfterSeconds,
+        };
+
     public static Error Busy(string code, int retryAfterSeconds) =>
         new("coupon-busy", $"Coupon '{code}' is too busy right now; retry shortly.", ErrorKind.Busy) { RetryAfterSeconds = retryAfterSeconds };
 }

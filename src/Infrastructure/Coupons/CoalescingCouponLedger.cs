@@ -1,4 +1,5 @@
 using Capacity.Application.Coupons;
+using Capacity.Domain.Common;
 using Capacity.Domain.Coupons;
 using Capacity.Infrastructure.Common.Batching;
 using Microsoft.Extensions.Logging;
@@ -40,7 +41,7 @@ internal sealed class CoalescingCouponLedger : ICouponLedger
     public Task<CouponCounts> CountsAsync(Guid couponId, string userId, string? orderId, CancellationToken cancellationToken) =>
         _ledger.CountsAsync(couponId, userId, orderId, cancellationToken);
 
-    public Task<Reversal?> ReverseAsync(Guid redemptionId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<Result<Reversal>> ReverseAsync(Guid redemptionId, DateTimeOffset now, CancellationToken cancellationToken) =>
         _ledger.ReverseAsync(redemptionId, now, cancellationToken);
 
     /// <summary>Each request joins its coupon's queue; the answer holds its own outcome and the usage count after its transaction.</summary>

@@ -1,5 +1,7 @@
 using Capacity.Application.Coupons;
 using Capacity.Domain.Coupons;
+using Capacity.Domain.Common;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -13,10 +15,11 @@ namespace Capacity.Infrastructure.Coupons;
 /// The check constraint <c>ck_coupons_usage_within_limit</c> and the unique index on standing (coupon, order) pairs are
 /// the last line of defence.
 /// </summary>
-internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProvider clock) : ICouponLedger
+internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<RedemptionOptions> options) : ICouponLedger
 {
     /// <summary>How long a transaction waits for a coupon's row before giving up (a 503 busy, never a 500).</summary>
-    private const string LockTimeout = "SET LOCAL lock_timeout = '5s'";
+    private readonly string _lockTimeout =
+        $"SET LOCAL lock_timeout = {Math.Max(1, (int)options.Value.LockTimeout.TotalMilliseconds)}";
 
     private const string CouponColumns =
         "id, code, kind, user_id, valid_from, valid_to, status, discount_type, discount_value, min_order_value, " +
@@ -66,7 +69,7 @@ internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProv
                 await limit.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            coupon = await LockCouponAsync(connection, transaction, normalizedCode, noWait, cancellationToken);
+            coupon = await LockCouponAsync(connection, transaction, normalizedCode, noWait, _lockTimeout, cancellationToken);
         }
         catch (PostgresException e) when (noWait && e.SqlState == PostgresErrorCodes.LockNotAvailable)
         {
@@ -87,7 +90,22 @@ internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProv
         return (new RedeemBatch(coupon.Code, outcomes, usage), false);
     }
 
-    public async Task<Reversal?> ReverseAsync(Guid redemptionId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<Result<Reversal>> ReverseAsync(Guid redemptionId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReverseOnceAsync(redemptionId, now, cancellationToken) is { } reversal
+                ? reversal
+                : CouponErrors.RedemptionNotFound(redemptionId);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            // The coupon's row stayed held past the lock timeout: nothing changed; the caller may retry.
+            return CouponErrors.RedemptionBusy(redemptionId, options.Value.RetryAfterSeconds);
+        }
+    }
+
+    private async Task<Reversal?> ReverseOnceAsync(Guid redemptionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -97,7 +115,7 @@ internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProv
             FOR UPDATE OF c
             """;
         Guid couponId;
-        await using (var timeout = new NpgsqlCommand(LockTimeout, connection, transaction))
+        await using (var timeout = new NpgsqlCommand(_lockTimeout, connection, transaction))
         {
             await timeout.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -141,13 +159,13 @@ internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProv
     }
 
     private static async Task<Coupon?> LockCouponAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string code, bool noWait, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string code, bool noWait, string lockTimeout, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand(LockTimeout),
+                new NpgsqlBatchCommand(lockTimeout),
                 new NpgsqlBatchCommand($"SELECT {CouponColumns} FROM coupons WHERE code = $1 FOR UPDATE{(noWait ? " NOWAIT" : "")}")
                 {
                     Parameters = { new() { Value = code } },

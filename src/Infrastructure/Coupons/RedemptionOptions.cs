@@ -25,4 +25,8 @@ public sealed class RedemptionOptions : ISectionOptions
 
     [Range(1, 300)]
     public int RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>How long a reversal waits for its coupon's row before 503 <c>redemption-busy</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
