@@ -1,3 +1,4 @@
+using Capacity.Application.AccessCodes;
 using Capacity.Application.Common.Validation;
 using Capacity.Domain.AccessCodes;
 using Capacity.Domain.Common;
@@ -41,7 +42,7 @@ public static class CreateCoupon
     {
         public Validator()
         {
-            RuleFor(c => c.Code).MustBeCouponCode();
+            RuleFor(c => c.Code).MustBeAccessCode();
             RuleFor(c => c.Kind).NotEmpty().Must(k => CouponText.Kind(k) is not null)
                 .WithMessage("'{PropertyName}' must be \"user\" or \"time\".");
             RuleFor(c => c.Status).Must(s => s is null || CouponText.Status(s) is not null)
@@ -82,9 +83,9 @@ public static class CreateCoupon
                 ValidTo = command.ValidTo?.ToUniversalTime(),
                 Status = CouponText.Status(command.Status) ?? CouponStatus.Active,
                 DiscountType = CouponText.DiscountType(command.DiscountType)!.Value,
-                DiscountValue = CouponRules.Money(command.DiscountValue!.Value),
-                MinOrderValue = command.MinOrderValue is { } min ? CouponRules.Money(min) : null,
-                MaxDiscount = command.MaxDiscount is { } max ? CouponRules.Money(max) : null,
+                DiscountValue = Money.Round(command.DiscountValue!.Value),
+                MinOrderValue = command.MinOrderValue is { } min ? Money.Round(min) : null,
+                MaxDiscount = command.MaxDiscount is { } max ? Money.Round(max) : null,
                 UsageLimit = command.UsageLimit,
                 PerUserLimit = command.PerUserLimit,
                 CreatedAt = now,

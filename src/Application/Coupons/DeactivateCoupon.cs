@@ -1,3 +1,4 @@
+using Capacity.Application.AccessCodes;
 using Capacity.Domain.AccessCodes;
 using Capacity.Domain.Common;
 using Capacity.Domain.Coupons;
@@ -13,7 +14,7 @@ public static class DeactivateCoupon
 
     internal sealed class Validator : AbstractValidator<Command>
     {
-        public Validator() => RuleFor(c => c.Code).MustBeCouponCode();
+        public Validator() => RuleFor(c => c.Code).MustBeAccessCode();
     }
 
     internal sealed class Handler(ICouponStore store, ICouponDefinitions definitions, TimeProvider clock) : ICommandHandler<Command, Result<CouponResponse>>

@@ -1,3 +1,4 @@
+using Capacity.Application.AccessCodes;
 using Capacity.Domain.AccessCodes;
 using Capacity.Domain.Common;
 using Capacity.Domain.Coupons;
@@ -13,7 +14,7 @@ public static class GetCoupon
 
     internal sealed class Validator : AbstractValidator<Query>
     {
-        public Validator() => RuleFor(q => q.Code).MustBeCouponCode();
+        public Validator() => RuleFor(q => q.Code).MustBeAccessCode();
     }
 
     internal sealed class Handler(ICouponStore store, TimeProvider clock) : IQueryHandler<Query, Result<CouponResponse>>

@@ -1,3 +1,4 @@
+using Capacity.Application.AccessCodes;
 using Capacity.Domain.AccessCodes;
 using Capacity.Domain.Common;
 using Capacity.Domain.Coupons;
@@ -24,7 +25,7 @@ public static class GetCouponStats
 
     internal sealed class Validator : AbstractValidator<Query>
     {
-        public Validator() => RuleFor(q => q.Code).MustBeCouponCode();
+        public Validator() => RuleFor(q => q.Code).MustBeAccessCode();
     }
 
     internal sealed class Handler(ICouponStatistics statistics) : IQueryHandler<Query, Result<Response>>

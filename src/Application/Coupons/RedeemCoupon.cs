@@ -1,3 +1,4 @@
+using Capacity.Application.AccessCodes;
 using Capacity.Application.Common.Validation;
 using Capacity.Domain.AccessCodes;
 using Capacity.Domain.Common;
@@ -32,7 +33,7 @@ public static class RedeemCoupon
     {
         public Validator()
         {
-            RuleFor(c => c.Code).MustBeCouponCode();
+            RuleFor(c => c.Code).MustBeAccessCode();
             RuleFor(c => c.UserId).MustBeExternalId();
             RuleFor(c => c.OrderId).MustBeExternalId();
             RuleFor(c => c.OrderValue).NotNull().MustBeMoney();
@@ -44,7 +45,7 @@ public static class RedeemCoupon
         public async ValueTask<Result<Response>> Handle(Command command, CancellationToken cancellationToken)
         {
             var code = AccessCodeRules.Normalize(command.Code!);
-            var request = new RedeemRequest(command.UserId!, command.OrderId!, CouponRules.Money(command.OrderValue!.Value));
+            var request = new RedeemRequest(command.UserId!, command.OrderId!, Money.Round(command.OrderValue!.Value));
             var batch = await ledger.RedeemAsync(code, [request], cancellationToken);
             if (batch is null)
             {

@@ -1,6 +1,8 @@
+using Capacity.Application.AccessCodes;
 using Capacity.Application.Common.Security;
 using Capacity.Application.Common.Validation;
 using Capacity.Domain.AccessCodes;
+using Capacity.Domain.Common;
 using Capacity.Domain.Coupons;
 using FluentValidation;
 using Mediator;
@@ -30,7 +32,7 @@ public static class ValidateCoupon
     {
         public Validator()
         {
-            RuleFor(q => q.Code).MustBeCouponCode();
+            RuleFor(q => q.Code).MustBeAccessCode();
             RuleFor(q => q.UserId).MustBeExternalId();
             RuleFor(q => q.OrderId).MustBeExternalId().When(q => q.OrderId is not null);
             RuleFor(q => q.OrderValue).NotNull().MustBeMoney();
@@ -48,7 +50,7 @@ public static class ValidateCoupon
             var coupon = await definitions.FindAsync(code, cancellationToken);
             var response = await DecideAsync(coupon, query, cancellationToken);
             log.Record(new ValidationLogEntry(
-                Guid.CreateVersion7(clock.GetUtcNow()), code, query.UserId!, query.OrderId, CouponRules.Money(query.OrderValue!.Value),
+                Guid.CreateVersion7(clock.GetUtcNow()), code, query.UserId!, query.OrderId, Money.Round(query.OrderValue!.Value),
                 response.IsValid, response.Reason, response.DiscountApplied, response.FinalAmount, caller.ClientIp, caller.UserAgent,
                 clock.GetElapsedTime(started).TotalMilliseconds, clock.GetUtcNow(), coupon?.Id));
             return response;
@@ -56,7 +58,7 @@ public static class ValidateCoupon
 
         private async ValueTask<Response> DecideAsync(Coupon? coupon, Query query, CancellationToken cancellationToken)
         {
-            var orderValue = CouponRules.Money(query.OrderValue!.Value);
+            var orderValue = Money.Round(query.OrderValue!.Value);
             if (coupon is null)
             {
                 return Invalid(CouponReason.NotFound, orderValue);
@@ -81,7 +83,7 @@ public static class ValidateCoupon
             }
 
             var discount = CouponRules.Discount(coupon, orderValue);
-            return new Response(true, null, discount, CouponRules.Money(orderValue - discount));
+            return new Response(true, null, discount, Money.Round(orderValue - discount));
         }
 
         private static Response Invalid(string reason, decimal orderValue) => new(false, reason, 0.00m, orderValue);

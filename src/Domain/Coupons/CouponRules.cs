@@ -1,13 +1,8 @@
-using System.Text.RegularExpressions;
-
 namespace Capacity.Domain.Coupons;
 
 /// <summary>Every rule of coupons, once: limits, why a coupon does not apply, and the discount.</summary>
 public static class CouponRules
 {
-    /// <summary>Largest amount numeric(12,2) holds.</summary>
-    public const decimal MaxAmount = 9_999_999_999.99m;
-
     public const int MaxLimit = 1_000_000_000;
 
     /// <summary>
@@ -59,11 +54,8 @@ public static class CouponRules
             discount = cap;
         }
 
-        return Money(Math.Min(discount, orderValue));
+        return Common.Money.Round(Math.Min(discount, orderValue));
     }
-
-    /// <summary>Rounded half away from zero to exactly 2 places (so JSON shows 10.00, not 10).</summary>
-    public static decimal Money(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero) + 0.00m;
 }
 
 /// <summary>

@@ -74,9 +74,9 @@ public static class RedemptionDecision
                 CouponId = locked.Id,
                 UserId = request.UserId,
                 OrderId = request.OrderId,
-                OrderValue = CouponRules.Money(request.OrderValue),
+                OrderValue = Money.Round(request.OrderValue),
                 DiscountApplied = discount,
-                FinalAmount = CouponRules.Money(request.OrderValue - discount),
+                FinalAmount = Money.Round(request.OrderValue - discount),
                 RedeemedAt = now,
             };
             usage++;

@@ -63,7 +63,7 @@ internal sealed class CoalescingCouponLedger : ICouponLedger
         try
         {
             (batch, collided) = await _ledger.TryRedeemAsync(
-                code, requests, noWait: true, CancellationToken.None, statementTimeout: deadline - _clock.GetUtcNow());
+                code, requests, deadline - _clock.GetUtcNow(), CancellationToken.None);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled)
         {

@@ -15,9 +15,9 @@ namespace Capacity.Infrastructure.Coupons;
 /// The check constraint <c>ck_coupons_usage_within_limit</c> and the unique index on standing (coupon, order) pairs are
 /// the last line of defence.
 /// </summary>
-internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<RedemptionOptions> options) : ICouponLedger
+internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<RedemptionOptions> options)
 {
-    /// <summary>How long a transaction waits for a coupon's row before giving up (a 503 busy, never a 500).</summary>
+    /// <summary>How long a reversal waits for its coupon's row before giving up (a 503 busy, never a 500).</summary>
     private readonly string _lockTimeout =
         $"SET LOCAL lock_timeout = {Math.Max(1, (int)options.Value.LockTimeout.TotalMilliseconds)}";
 
@@ -44,34 +44,30 @@ internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProv
             : new CouponCounts(0, 0, false);
     }
 
-    public async Task<RedeemBatch?> RedeemAsync(string normalizedCode, IReadOnlyList<RedeemRequest> requests, CancellationToken cancellationToken) =>
-        (await TryRedeemAsync(normalizedCode, requests, noWait: false, cancellationToken)).Batch;
-
     /// <summary>
-    /// One redemption transaction for the requests of one coupon. With <paramref name="noWait"/>, a row another
-    /// transaction holds is not waited for: nothing changes and <c>Collided</c> is true (the batcher backs off and retries).
+    /// One redemption transaction for the requests of one coupon (a batch of <see cref="CoalescingCouponLedger"/>). The
+    /// coupon's row is locked NOWAIT: when another transaction holds it, nothing changes and <c>Collided</c> is true (the
+    /// batcher backs off and retries).
     /// </summary>
     public async Task<(RedeemBatch? Batch, bool Collided)> TryRedeemAsync(
-        string normalizedCode, IReadOnlyList<RedeemRequest> requests, bool noWait, CancellationToken cancellationToken,
-        TimeSpan? statementTimeout = null)
+        string normalizedCode, IReadOnlyList<RedeemRequest> requests, TimeSpan statementTimeout, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         Coupon? coupon;
         try
         {
-            if (statementTimeout is { } timeout)
+            // Bounded by the batch's earliest deadline: on a slow database the batch gives up in time and its
+            // redemptions are answered busy, instead of waiting out the driver's command timeout.
+            await using (var limit = new NpgsqlCommand(
+                $"SET LOCAL statement_timeout = {Math.Max(1, (int)statementTimeout.TotalMilliseconds)}", connection, transaction))
             {
-                // Bounded by the batch's earliest deadline: on a slow database the batch gives up in time and its
-                // redemptions are answered busy, instead of waiting out the driver's command timeout.
-                await using var limit = new NpgsqlCommand(
-                    $"SET LOCAL statement_timeout = {Math.Max(1, (int)timeout.TotalMilliseconds)}", connection, transaction);
                 await limit.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            coupon = await LockCouponAsync(connection, transaction, normalizedCode, noWait, _lockTimeout, cancellationToken);
+            coupon = await LockCouponAsync(connection, transaction, normalizedCode, cancellationToken);
         }
-        catch (PostgresException e) when (noWait && e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
         {
             return (null, true);
         }
@@ -159,14 +155,13 @@ internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProv
     }
 
     private static async Task<Coupon?> LockCouponAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string code, bool noWait, string lockTimeout, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string code, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand(lockTimeout),
-                new NpgsqlBatchCommand($"SELECT {CouponColumns} FROM coupons WHERE code = $1 FOR UPDATE{(noWait ? " NOWAIT" : "")}")
+                new NpgsqlBatchCommand($"SELECT {CouponColumns} FROM coupons WHERE code = $1 FOR UPDATE NOWAIT")
                 {
                     Parameters = { new() { Value = code } },
                 },

@@ -84,7 +84,8 @@ public sealed class CouponsModule : ICarterModule
             .WithDescription(
                 "201 with a new redemption; 200 with the standing one when the same (code, orderId, userId) is sent again. " +
                 "409 order-already-redeemed (another user), coupon-limit-reached (with reason) or idempotency-key-reused " +
-                "(a different orderValue); 422 coupon-not-applicable (with reason); 404 unknown coupon.")
+                "(a different orderValue); 422 coupon-not-applicable (with reason); 404 unknown coupon; 503 coupon-busy " +
+                "(the coupon stayed busy past the deadline; retry after Retry-After).")
             .WithRequestExample(new RedeemCoupon.Command("DEMO-10OFF", "user_0000001", "order-1001", 120.00m))
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)

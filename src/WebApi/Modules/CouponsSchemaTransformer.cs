@@ -14,7 +14,7 @@ namespace Capacity.WebApi.Modules;
 /// <summary>The coupon feature's part of the OpenAPI document: the validators' limits, the enums, money as 2-decimal amounts.</summary>
 internal sealed class CouponsSchemaTransformer : IFeatureSchemaTransformer
 {
-    private static readonly string MaxAmount = CouponRules.MaxAmount.ToString(CultureInfo.InvariantCulture);
+    private static readonly string MaxAmount = Domain.Common.Money.MaxAmount.ToString(CultureInfo.InvariantCulture);
 
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {

@@ -72,7 +72,8 @@ public sealed class ValidationLogTests(FastFlushApiFactory api) : IClassFixture<
         Assert.Equal(0.5, stats.GetProperty("validRate").GetDouble());
         Assert.Equal(1, stats.GetProperty("byReason").GetProperty("user_limit_reached").GetInt64());
         Assert.Equal(1, stats.GetProperty("byReason").GetProperty("order_already_used").GetInt64());
-        Assert.True(stats.GetProperty("p95ResponseMs").GetDouble() >= stats.GetProperty("avgResponseMs").GetDouble() * 0);
+        Assert.True(stats.GetProperty("avgResponseMs").GetDouble() > 0, stats.GetRawText());
+        Assert.True(stats.GetProperty("p95ResponseMs").GetDouble() > 0, stats.GetRawText());
         Assert.Equal(1, stats.GetProperty("redemptions").GetInt32());
         await Problems.AssertAsync(await api.AdminClient.GetAsync("/api/admin/coupons/NOPE-NOPE/stats"), HttpStatusCode.NotFound, "coupon-not-found");
     }

@@ -15,14 +15,14 @@ public static class CommonRules
 
     /// <summary>An amount of money: 0 to 9,999,999,999.99 with at most 2 decimal places.</summary>
     public static IRuleBuilderOptions<T, decimal?> MustBeMoney<T>(this IRuleBuilder<T, decimal?> rule) =>
-        rule.InclusiveBetween(0m, Domain.Coupons.CouponRules.MaxAmount)
+        rule.InclusiveBetween(0m, Money.MaxAmount)
             .PrecisionScale(12, 2, ignoreTrailingZeros: true)
             .WithMessage(MoneyScaleMessage);
 
     /// <summary>An amount of money greater than 0: up to 9,999,999,999.99 with at most 2 decimal places.</summary>
     public static IRuleBuilderOptions<T, decimal?> MustBePositiveMoney<T>(this IRuleBuilder<T, decimal?> rule) =>
         rule.GreaterThan(0m)
-            .LessThanOrEqualTo(Domain.Coupons.CouponRules.MaxAmount)
+            .LessThanOrEqualTo(Money.MaxAmount)
             .PrecisionScale(12, 2, ignoreTrailingZeros: true)
             .WithMessage(MoneyScaleMessage);
 

@@ -1,3 +1,4 @@
+using Capacity.Domain.Common;
 using Capacity.Domain.Coupons;
 
 namespace Capacity.UnitTests.Domain.Coupons;
@@ -41,7 +42,7 @@ public sealed class CouponRulesTests
     }
 
     [Fact]
-    public void Money_always_has_2_places() => Assert.Equal("10.00", CouponRules.Money(10m).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public void Money_always_has_2_places() => Assert.Equal("10.00", Money.Round(10m).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
     public void Inside_a_batch_the_per_user_limit_and_the_order_id_hold()
