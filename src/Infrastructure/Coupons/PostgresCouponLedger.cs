@@ -77,7 +77,8 @@ internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProv
             return (null, false);
         }
 
-        var (byUser, byOrder) = await StandingAsync(connection, transaction, coupon.Id, requests, cancellationToken);
+        var (byUser, byOrder) = await StandingAsync(
+            connection, transaction, coupon.Id, perUser: coupon.PerUserLimit is not null, requests, cancellationToken);
         var now = clock.GetUtcNow();
         var outcomes = RedemptionDecision.Decide(coupon, byUser, byOrder, requests, now);
         var granted = outcomes.Where(o => o.Created).Select(o => o.Redemption!).ToList();
@@ -172,7 +173,7 @@ internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProv
     }
 
     private static async Task<(Dictionary<string, int> ByUser, Dictionary<string, Redemption> ByOrder)> StandingAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid couponId, IReadOnlyList<RedeemRequest> requests,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid couponId, bool perUser, IReadOnlyList<RedeemRequest> requests,
         CancellationToken cancellationToken)
     {
         var users = requests.Select(r => r.UserId).Distinct(StringComparer.Ordinal).ToArray();
@@ -196,18 +197,28 @@ internal sealed class PostgresCouponLedger(NpgsqlDataSource dataSource, TimeProv
                     FROM unnest($2::text[]) AS o(order_id)
                     CROSS JOIN LATERAL (
                         SELECT * FROM coupon_usage u
-                        WHERE u.coupon_id = $1 AND u.order_id = o.order_id AND u.reversed_at IS NULL) u
+                        WHERE u.coupon_id = $1 AND u.order_id = o.order_id AND u.reversed_at IS NULL LIMIT 1) u
                     """) { Parameters = { new() { Value = couponId }, new() { Value = orders } } },
             },
         };
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        var byUser = new Dictionary<string, int>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
+        if (!perUser)
         {
-            byUser[reader.GetString(0)] = (int)reader.GetInt64(1);
+            // Without a per-user limit nothing reads a user's standing count: one probe per order only.
+            batch.BatchCommands.RemoveAt(0);
         }
 
-        await reader.NextResultAsync(cancellationToken);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var byUser = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (perUser)
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                byUser[reader.GetString(0)] = (int)reader.GetInt64(1);
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+        }
+
         var byOrder = new Dictionary<string, Redemption>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
         {

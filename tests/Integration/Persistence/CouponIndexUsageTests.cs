@@ -77,6 +77,64 @@ public sealed class CouponIndexUsageTests(CapacityApiFactory api) : IClassFixtur
         Assert.Contains("idx_coupon_usage_order_lookup", orders);
     }
 
+    [Fact]
+    public async Task A_hot_coupon_grown_since_the_last_ANALYZE_still_probes_each_user_and_order_by_its_own_index()
+    {
+        // A flash sale: one coupon gains 20,000 redemptions before autovacuum's ANALYZE sees them, so the statistics
+        // still say it has none (seed 003's 3,000 redemptions, one per user). The per-user probe must still look each user up by (coupon_id, user_id): measured,
+        // a plan that read the coupon's rows by coupon_id and filtered the user cost 100+ ms per batch and grew with
+        // every redemption.
+        await using (var connection = new NpgsqlConnection(api.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var grow = new NpgsqlCommand(
+                """
+                TRUNCATE coupon_usage;
+                INSERT INTO coupon_usage (id, coupon_id, user_id, order_id, order_value, discount_applied, final_amount, redeemed_at)
+                SELECT gen_random_uuid(), c.id, 'seed-user-' || c.code, 'seed-order-' || c.code, 100, 10, 90, now()
+                FROM coupons c WHERE c.code <> 'IDX-9' ORDER BY c.code LIMIT 3000;
+                ANALYZE coupon_usage;
+                INSERT INTO coupon_usage (id, coupon_id, user_id, order_id, order_value, discount_applied, final_amount, redeemed_at)
+                SELECT gen_random_uuid(), (SELECT id FROM coupons WHERE code = 'IDX-9'), 'hot-user-' || s, 'hot-order-' || s,
+                       100, 10, 90, now()
+                FROM generate_series(1, 20000) s
+                """,
+                connection);
+            await grow.ExecuteNonQueryAsync();
+        }
+
+        var coupon = await ScalarAsync("SELECT id::text FROM coupons WHERE code = 'IDX-9'");
+        var users = await ExplainAsync(
+            $"""
+            SELECT r.user_id, c.n FROM unnest(ARRAY['new-1', 'new-2', 'new-3']) AS r(user_id)
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS n FROM coupon_usage u
+                WHERE u.coupon_id = '{coupon}' AND u.user_id = r.user_id AND u.reversed_at IS NULL) c
+            """);
+
+        var orders = await ExplainAsync(
+            $"""
+            SELECT u.id FROM unnest(ARRAY['new-1', 'new-2', 'new-3']) AS o(order_id)
+            CROSS JOIN LATERAL (
+                SELECT * FROM coupon_usage u
+                WHERE u.coupon_id = '{coupon}' AND u.order_id = o.order_id AND u.reversed_at IS NULL LIMIT 1) u
+            """);
+
+        Assert.Contains("idx_coupon_usage_coupon_user", users);
+        Assert.DoesNotContain("idx_coupon_usage_order_lookup", users);
+        Assert.Contains("user_id", users.Split('\n').Single(l => l.Contains("Index Cond", StringComparison.Ordinal)));
+        Assert.Contains("idx_coupon_usage_order_lookup", orders);
+        Assert.Contains("order_id", orders.Split('\n').Single(l => l.Contains("Index Cond", StringComparison.Ordinal)));
+    }
+
+    private async Task<string> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
     private async Task<string> ExplainAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(api.ConnectionString);

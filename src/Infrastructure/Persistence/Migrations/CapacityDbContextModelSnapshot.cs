@@ -358,13 +358,13 @@ namespace Capacity.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_coupon_usage");
 
-                    b.HasIndex("CouponId", "OrderId")
-                        .IsUnique()
-                        .HasDatabaseName("idx_coupon_usage_order_lookup")
-                        .HasFilter("reversed_at IS NULL");
-
                     b.HasIndex("CouponId", "UserId")
                         .HasDatabaseName("idx_coupon_usage_coupon_user")
+                        .HasFilter("reversed_at IS NULL");
+
+                    b.HasIndex("OrderId", "CouponId")
+                        .IsUnique()
+                        .HasDatabaseName("idx_coupon_usage_order_lookup")
                         .HasFilter("reversed_at IS NULL");
 
                     b.ToTable("coupon_usage", (string)null);
