@@ -18,4 +18,4 @@ public interface IValidationLog
 /// <param name="OldestUnflushedSeconds">Age of the oldest row not yet stored (0 when none).</param>
 /// <param name="Dropped">Rows dropped since start because the journal was at its disk cap.</param>
 /// <param name="Degraded">True while rows are being dropped or the journal is near its cap.</param>
-public sealed record ValidationLogStatus(int Queued, long JournalBytes, double OldestUnflushedSeconds, long Dropped, bool Degraded);
+public sealed record ValidationLogStatus(int Queued, long JournalBytes, double OldestUnflushedSeconds, long Dropped, bool Degraded, bool Enabled = true);

@@ -22,9 +22,17 @@ internal static class CouponsSetup
         // hosted service that stores the rows.
         services.AddSectionOptions<ValidationLogOptions>(configuration);
         services.AddSingleton<ValidationLogStore>();
-        services.AddSingleton<ValidationLogWriter>();
-        services.AddSingleton<IValidationLog>(sp => sp.GetRequiredService<ValidationLogWriter>());
-        services.AddHostedService(sp => sp.GetRequiredService<ValidationLogWriter>());
+        if (configuration.GetSection(ValidationLogOptions.SectionName).GetValue(nameof(ValidationLogOptions.Enabled), defaultValue: true))
+        {
+            services.AddSingleton<ValidationLogWriter>();
+            services.AddSingleton<IValidationLog>(sp => sp.GetRequiredService<ValidationLogWriter>());
+            services.AddHostedService(sp => sp.GetRequiredService<ValidationLogWriter>());
+        }
+        else
+        {
+            services.AddSingleton<IValidationLog, DisabledValidationLog>();
+        }
+
         services.AddHealthChecks().AddCheck<ValidationLogHealthCheck>("validation-log");
         return services;
     }

@@ -16,7 +16,6 @@ internal sealed partial class ValidationJournal : IDisposable
     private const string Prefix = "journal-";
     private const string Extension = ".jsonl";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly ValidationLogOptions _options;
     private readonly TimeProvider _clock;
@@ -86,7 +85,7 @@ internal sealed partial class ValidationJournal : IDisposable
     /// <summary>Appends the row; false (nothing written) when the journal is at its disk cap.</summary>
     public bool TryAppend(ValidationLogEntry entry, out Segment segment)
     {
-        var line = JsonSerializer.SerializeToUtf8Bytes(entry, Json);
+        var line = JsonSerializer.SerializeToUtf8Bytes(entry, JournalJson.Default.ValidationLogEntry);
         lock (_sync)
         {
             segment = _active;
@@ -110,20 +109,39 @@ internal sealed partial class ValidationJournal : IDisposable
         }
     }
 
-    /// <summary>Flushes and fsyncs what was appended since the last call; closes the active segment once it is old enough.</summary>
+    /// <summary>
+    /// Flushes and fsyncs what was appended since the last call; closes the active segment once it is old enough. Only
+    /// the hand-over to the OS happens under the lock; the disk wait (fsync, through a second handle of the segment)
+    /// does not hold up the requests that append meanwhile.
+    /// </summary>
     public void Sync()
     {
+        Microsoft.Win32.SafeHandles.SafeFileHandle? toSync = null;
         lock (_sync)
         {
             if (_dirty)
             {
-                _active.Stream!.Flush(flushToDisk: true);
+                _active.Stream!.Flush(flushToDisk: false);
+                toSync = _active.SyncHandle;
                 _dirty = false;
             }
 
             if (_active.Appended > 0 && _clock.GetUtcNow() - _active.StartedAt >= _options.SegmentMaxAge)
             {
                 RotateLocked();
+                toSync = null;
+            }
+        }
+
+        if (toSync is not null)
+        {
+            try
+            {
+                RandomAccess.FlushToDisk(toSync);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Closed meanwhile by a rotation (which fsyncs the segment as it closes it) or by shutdown.
             }
         }
     }
@@ -153,7 +171,7 @@ internal sealed partial class ValidationJournal : IDisposable
             ValidationLogEntry? entry = null;
             try
             {
-                entry = JsonSerializer.Deserialize<ValidationLogEntry>(line, Json);
+                entry = JsonSerializer.Deserialize(line, JournalJson.Default.ValidationLogEntry);
             }
             catch (JsonException)
             {
@@ -222,6 +240,7 @@ internal sealed partial class ValidationJournal : IDisposable
         {
             _active.Stream!.Flush(flushToDisk: true);
             _active.Stream.Dispose();
+            _active.SyncHandle?.Dispose();
             if (!_active.NeedsSweep && _active.Confirmed >= _active.Appended)
             {
                 // Empty, or every row stored: nothing for the next start to replay.
@@ -237,6 +256,8 @@ internal sealed partial class ValidationJournal : IDisposable
         _active.Stream!.Flush(flushToDisk: true);
         _active.Stream.Dispose();
         _active.Stream = null;
+        _active.SyncHandle?.Dispose();
+        _active.SyncHandle = null;
         _active.Closed = true;
         _dirty = false;
         if (_active.Appended == 0)
@@ -256,7 +277,11 @@ internal sealed partial class ValidationJournal : IDisposable
         var number = ++_nextNumber;
         var path = Path.Combine(Directory, $"{Prefix}{number:D12}{Extension}");
         var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 64 * 1024);
-        return new Segment(path, number, stream, _clock.GetUtcNow());
+
+        // fsync applies to the file, whichever descriptor asks: Sync uses this one outside the lock, so the stream
+        // that appends is never touched by two threads.
+        var syncHandle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new Segment(path, number, stream, _clock.GetUtcNow()) { SyncHandle = syncHandle };
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Validation journal {File}: line {Line} is torn or unreadable and is skipped.")]
@@ -270,6 +295,9 @@ internal sealed partial class ValidationJournal : IDisposable
         public long Number { get; } = number;
 
         public FileStream? Stream { get; set; } = stream;
+
+        /// <summary>A read handle of the active segment's file, for fsync outside the lock.</summary>
+        public Microsoft.Win32.SafeHandles.SafeFileHandle? SyncHandle { get; set; }
 
         public DateTimeOffset StartedAt { get; } = startedAt;
 

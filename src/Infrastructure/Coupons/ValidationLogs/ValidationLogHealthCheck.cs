@@ -9,6 +9,11 @@ internal sealed class ValidationLogHealthCheck(IValidationLog log) : IHealthChec
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var status = log.Status;
+        if (!status.Enabled)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("Disabled (ValidationLog:Enabled=false): validations are not logged."));
+        }
+
         return Task.FromResult(status.Degraded
             ? HealthCheckResult.Degraded($"The validation log journal holds {status.JournalBytes} bytes; {status.Dropped} rows dropped since start.")
             : HealthCheckResult.Healthy($"{status.Queued} rows queued, {status.JournalBytes} journal bytes."));

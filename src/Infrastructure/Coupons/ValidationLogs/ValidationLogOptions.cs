@@ -8,6 +8,12 @@ public sealed class ValidationLogOptions : ISectionOptions
 {
     public static string SectionName => "ValidationLog";
 
+    /// <summary>
+    /// False: validations are answered without a log row (no journal, no writer, nothing in <c>validation_logs</c>; the
+    /// coupon statistics then see no validations). For deployments that do not want the log, and to measure its cost.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Write queued rows at least this often (seed: 5 s).</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(5);
@@ -15,6 +21,14 @@ public sealed class ValidationLogOptions : ISectionOptions
     /// <summary>Write as soon as this many rows are queued (seed: 100).</summary>
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// Rows one COPY carries at most. A write starts at <see cref="BatchSize"/> rows (or <see cref="FlushInterval"/>) and
+    /// takes every row queued by then, up to this: under load, and when catching up after an outage, a few large
+    /// COPYs instead of one commit per 100 rows.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxRowsPerWrite { get; set; } = 10_000;
 
     /// <summary>
     /// This instance's journal directory (each instance needs its own; a second process on the same directory

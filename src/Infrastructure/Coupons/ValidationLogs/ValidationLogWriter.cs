@@ -60,6 +60,8 @@ internal sealed partial class ValidationLogWriter : BackgroundService, IValidati
         Live[this] = 0;
     }
 
+    private int MaxRowsPerWrite => Math.Max(_options.BatchSize, _options.MaxRowsPerWrite);
+
     public void Record(ValidationLogEntry entry)
     {
         ValidationJournal.Segment segment;
@@ -177,6 +179,12 @@ internal sealed partial class ValidationLogWriter : BackgroundService, IValidati
                 }
             }
 
+            // Whatever else is queued by now goes in the same COPY (one commit for many rows under load).
+            while (batch.Count < MaxRowsPerWrite && _queue.Reader.TryRead(out var more))
+            {
+                batch.Add(more);
+            }
+
             if (batch.Count > 0)
             {
                 await WriteWithRetryAsync(batch, stoppingToken);
@@ -190,17 +198,22 @@ internal sealed partial class ValidationLogWriter : BackgroundService, IValidati
     {
         foreach (var segment in _journal.SegmentsToSweep())
         {
-            var chunk = new List<ValidationLogEntry>(1000);
+            // The next chunk is read and parsed while the previous one is being copied (one COPY in flight at a time).
+            Task writing = Task.CompletedTask;
+            var chunk = new List<ValidationLogEntry>(MaxRowsPerWrite);
             foreach (var entry in _journal.Read(segment))
             {
                 chunk.Add(entry);
                 if (chunk.Count == chunk.Capacity)
                 {
-                    await WriteEntriesWithRetryAsync(chunk, stoppingToken);
-                    chunk.Clear();
+                    await writing;
+                    var full = chunk;
+                    writing = Task.Run(() => WriteEntriesWithRetryAsync(full, stoppingToken), CancellationToken.None);
+                    chunk = new List<ValidationLogEntry>(MaxRowsPerWrite);
                 }
             }
 
+            await writing;
             if (chunk.Count > 0)
             {
                 await WriteEntriesWithRetryAsync(chunk, stoppingToken);
@@ -217,7 +230,7 @@ internal sealed partial class ValidationLogWriter : BackgroundService, IValidati
         while (_queue.Reader.TryRead(out var row))
         {
             batch.Add(row);
-            if (batch.Count >= _options.BatchSize)
+            if (batch.Count >= MaxRowsPerWrite)
             {
                 await WriteOnceAsync(batch, cancellationToken);
                 batch.Clear();
