@@ -2,6 +2,7 @@ using Capacity.Infrastructure.AccessCodes;
 using Capacity.Infrastructure.Caching;
 using Capacity.Infrastructure.Clients;
 using Capacity.Infrastructure.Coupons;
+using Capacity.Infrastructure.Members;
 using Capacity.Infrastructure.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,7 @@ public static class DependencyInjection
         services.AddAccessCodes(configuration);
         services.AddClients();
         services.AddCoupons(configuration);
+        services.AddMembers();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using Capacity.Domain.AccessCodes;
 using Capacity.Domain.Clients;
 using Capacity.Domain.Coupons;
+using Capacity.Domain.Members;
 using Microsoft.EntityFrameworkCore;
 
 namespace Capacity.Infrastructure.Persistence;
@@ -25,6 +26,11 @@ public sealed class CapacityDbContext(DbContextOptions<CapacityDbContext> option
 
     public DbSet<ValidationLogEntry> ValidationLogs => Set<ValidationLogEntry>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    public DbSet<Member> Members => Set<Member>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CapacityDbContext).Assembly);
+        modelBuilder.HasSequence<long>(Configurations.MemberConfiguration.MembershipSequence).StartsAt(1).IncrementsBy(1);
+    }
 }

@@ -1,3 +1,4 @@
+using Capacity.Domain.Members;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -5,7 +6,7 @@ namespace Capacity.Infrastructure.Persistence;
 
 /// <summary>
 /// A small demo data set for <c>build/run</c>: a 400-seat bulk code, a single code, a code that is full and
-/// one that has expired; four coupons (DEMO-10OFF, DEMO-OFF, DEMO-USER, DEMO-OLD). Idempotent: existing rows are
+/// one that has expired; four coupons (DEMO-10OFF, DEMO-OFF, DEMO-USER, DEMO-OLD); a member (id number DEMO800101). Idempotent: existing rows are
 /// left as they are.
 /// </summary>
 public static class DemoData
@@ -51,5 +52,24 @@ public static class DemoData
             ON CONFLICT (code) DO NOTHING
             """);
         await coupons.ExecuteNonQueryAsync(cancellationToken);
+
+        // A member the lookup examples find by id number (DEMO800101).
+        await using var exists = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM members WHERE id_number = 'DEMO800101')");
+        if (await exists.ExecuteScalarAsync(cancellationToken) is false)
+        {
+            await using var next = dataSource.CreateCommand("SELECT nextval('membership_number_seq')");
+            var number = MembershipNumbers.Format((long)(await next.ExecuteScalarAsync(cancellationToken))!);
+            await using var member = dataSource.CreateCommand(
+                """
+                INSERT INTO members (member_id, id_number, firstname, surname, province_code, municipality_code, ward_code,
+                                     membership_number, status, joined_at, expires_at, created_at, updated_at)
+                VALUES ($1, 'DEMO800101', 'Demo', 'Member', 'GP', 'JHB', 'JHB-001', $2, 'active', now(), now() + interval '10 years',
+                        now(), now())
+                ON CONFLICT (id_number) DO NOTHING
+                """);
+            member.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
+            member.Parameters.Add(new NpgsqlParameter { Value = number });
+            await member.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 }

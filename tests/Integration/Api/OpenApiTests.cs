@@ -7,6 +7,7 @@ using Capacity.Application.AccessCodes;
 using Capacity.Application.Clients;
 using Capacity.Application.Common.Validation;
 using Capacity.Application.Coupons;
+using Capacity.Application.Members;
 using Capacity.Domain.Clients;
 using Capacity.Infrastructure.Persistence;
 using Capacity.IntegrationTests.AccessCodes;
@@ -54,6 +55,10 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
         { "post", "/api/coupons/validate", nameof(CouponsModule.ValidateCoupon), [200, 400, 401, 403, 413, 415, 500, 503] },
         { "post", "/api/coupons/redeem", nameof(CouponsModule.RedeemCoupon), [200, 201, 400, 401, 403, 404, 409, 413, 415, 422, 500, 503] },
         { "post", "/api/coupons/redemptions/{redemptionId}/reverse", nameof(CouponsModule.ReverseRedemption), [200, 400, 401, 403, 404, 500, 503] },
+        { "post", "/api/admin/members", nameof(MembersModule.CreateMember), [201, 400, 401, 403, 409, 413, 415, 500, 503] },
+        { "put", "/api/admin/members/{memberId}", nameof(MembersModule.UpdateMember), [200, 400, 401, 403, 404, 413, 415, 422, 500, 503] },
+        { "get", "/api/members/{memberId}", nameof(MembersModule.GetMember), [200, 400, 401, 403, 404, 500, 503] },
+        { "get", "/api/members/by-id-number/{idNumber}", nameof(MembersModule.GetMemberByIdNumber), [200, 400, 401, 403, 404, 500, 503] },
         { "get", "/health", "HealthSummary", [200, 503] },
     };
 
@@ -67,6 +72,7 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
         ["clientId"] = ("post", "/api/admin/clients", "id"),
         ["keyId"] = ("post", "/api/admin/clients", "keyId"),
         ["redemptionId"] = ("post", "/api/coupons/redeem", "redemptionId"),
+        ["memberId"] = ("get", "/api/members/by-id-number/{idNumber}", "memberId"),
     };
 
     /// <summary>
@@ -82,6 +88,9 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
         [(typeof(ClaimSeat.Command), "clientRef", "'{PropertyName}' must not be blank when given.")] = (["", "   "], null),
         [(typeof(ClaimSeat.Command), "clientRef", "'{PropertyName}' must not contain control characters.")] = (["a\u0001b", "line\nbreak", "tab\tbed"], null),
         [(typeof(CreateCoupon.Command), "kind", "'{PropertyName}' must be \"user\" or \"time\".")] = (["other", ""], null),
+        [(typeof(CreateMember.Command), "status", "'{PropertyName}' must be \"active\", \"expired\" or \"suspended\".")] = (["retired", "Active", ""], null),
+        [(typeof(CreateMember.Command), "expiresAt", "'{PropertyName}' must be after joinedAt (now when joinedAt is omitted).")] = ([], "After joinedAt"),
+        [(typeof(UpdateMember.Command), "status", "'{PropertyName}' must be \"active\", \"expired\" or \"suspended\".")] = (["retired", "Active", ""], null),
         [(typeof(CreateCoupon.Command), "status", "'{PropertyName}' must be \"active\", \"inactive\" or \"expired\".")] = (["paused", ""], null),
         [(typeof(CreateCoupon.Command), "discountType", "'{PropertyName}' must be \"percent\" or \"fixed\".")] = (["other", ""], null),
         [(typeof(CreateCoupon.Command), "discountValue", "'{PropertyName}' must be at most 100 for a percent discount.")] = ([], "at most 100 for a percent discount"),
@@ -357,6 +366,10 @@ public sealed class OpenApiTests(CapacityApiFactory api) : IClassFixture<Capacit
         { "post", "/api/coupons/validate", "coupons", false },
         { "post", "/api/coupons/redeem", "coupons", false },
         { "post", "/api/coupons/redemptions/{redemptionId}/reverse", "coupons", false },
+        { "post", "/api/admin/members", "admin", false },
+        { "put", "/api/admin/members/{memberId}", "admin", false },
+        { "get", "/api/members/{memberId}", "members:read", false },
+        { "get", "/api/members/by-id-number/{idNumber}", "members:read", false },
         { "get", "/api/access-codes/{code}", "codes:claim", true },
         { "post", "/api/auth/code-login", "codes:claim", true },
         { "post", "/api/sessions/{sessionId}/end", "codes:claim", true },

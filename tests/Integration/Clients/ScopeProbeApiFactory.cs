@@ -19,7 +19,7 @@ namespace Capacity.IntegrationTests.Clients;
 /// <c>GET /probe/personal/{idNumber}</c> fails with an exception, to see what the log says about its path. Every
 /// log line of the host is kept in <see cref="Logs"/>.
 /// </summary>
-public sealed class ScopeProbeApiFactory : CapacityApiFactory
+public class ScopeProbeApiFactory : CapacityApiFactory
 {
     public ConcurrentQueue<string> Logs { get; } = new();
 

@@ -1,0 +1,39 @@
+using Capacity.Application.Common.Messaging;
+using Capacity.Domain.Common;
+using Capacity.Domain.Members;
+using FluentValidation;
+using Mediator;
+
+namespace Capacity.Application.Members;
+
+/// <summary>
+/// A member by national id number (the seed's most frequent query), read through the cache (1 h, keyed by a digest of
+/// the number; an update or a registration of the number removes it on every instance).
+/// </summary>
+public static class GetMemberByIdNumber
+{
+    /// <param name="IdNumber">6-20 letters and digits, matched case-insensitively.</param>
+    public sealed record Query(string IdNumber) : ICachedQuery<Result<MemberResponse>>
+    {
+        private string Normalized => MemberRules.NormalizeIdNumber(IdNumber);
+
+        public string CacheKey => MemberCache.IdNumberKey(Normalized);
+
+        public TimeSpan CacheDuration => MemberCache.MemberDuration;
+
+        public IReadOnlyCollection<string> CacheTags => [MemberCache.IdNumberTag(Normalized)];
+    }
+
+    internal sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator() => RuleFor(q => q.IdNumber).MustBeIdNumber();
+    }
+
+    internal sealed class Handler(IMemberStore store) : IQueryHandler<Query, Result<MemberResponse>>
+    {
+        public async ValueTask<Result<MemberResponse>> Handle(Query query, CancellationToken cancellationToken) =>
+            await store.FindByIdNumberAsync(MemberRules.NormalizeIdNumber(query.IdNumber), cancellationToken) is { } member
+                ? MemberResponse.From(member)
+                : MemberErrors.NotFoundByIdNumber();
+    }
+}

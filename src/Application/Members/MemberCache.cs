@@ -1,0 +1,29 @@
+using System.Security.Cryptography;
+using System.Text;
+using Capacity.Application.Common.Messaging;
+
+namespace Capacity.Application.Members;
+
+/// <summary>
+/// The member feature's cache keys, tags and durations (seed 002: member data 1 h). An id number never appears in a
+/// key or a tag (they reach Redis and FusionCache's logs): lookups by id number are keyed by a SHA-256 digest of it.
+/// Members change rarely, so their tags are delivered durably (FusionCache's RemoveByTag through Redis and the
+/// backplane, re-sent after a Redis outage).
+/// </summary>
+public static class MemberCache
+{
+    public static readonly TimeSpan MemberDuration = TimeSpan.FromHours(1);
+
+    public const CacheTagDelivery TagDelivery = CacheTagDelivery.Durable;
+
+    public static string MemberKey(Guid memberId) => $"member:{memberId:N}";
+
+    public static string MemberTag(Guid memberId) => $"member:{memberId:N}";
+
+    public static string IdNumberKey(string normalizedIdNumber) => $"member-idn:{Digest(normalizedIdNumber)}";
+
+    public static string IdNumberTag(string normalizedIdNumber) => $"member-idn:{Digest(normalizedIdNumber)}";
+
+    private static string Digest(string normalizedIdNumber) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedIdNumber)), 0, 16);
+}

@@ -1,0 +1,63 @@
+using Capacity.Application.Common.Messaging;
+using Capacity.Domain.Common;
+using Capacity.Domain.Members;
+using System.Text.Json.Serialization;
+using FluentValidation;
+using Mediator;
+
+namespace Capacity.Application.Members;
+
+/// <summary>
+/// An administrator changes a member's names, status and expiry (the id number, areas and membership number stay).
+/// Both lookups of the member (by id and by id number) are removed on every instance through the backplane.
+/// </summary>
+public static class UpdateMember
+{
+    /// <param name="Status">active, expired or suspended.</param>
+    /// <param name="ExpiresAt">When the membership ends; after the member joined.</param>
+    public sealed record Command(string? FirstName, string? Surname, string? Status, DateTimeOffset? ExpiresAt)
+        : ICommand<Result<MemberResponse>>, IInvalidatesCache<Result<MemberResponse>>
+    {
+        /// <summary>From the route, not the body.</summary>
+        [JsonIgnore]
+        public Guid MemberId { get; init; }
+
+        public IEnumerable<string> CacheTagsToInvalidate(Result<MemberResponse> response) =>
+            [MemberCache.MemberTag(MemberId), MemberCache.IdNumberTag(response.Value!.IdNumber)];
+
+        CacheTagDelivery IInvalidatesCache<Result<MemberResponse>>.TagDelivery => MemberCache.TagDelivery;
+    }
+
+    internal sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.FirstName).MustBeName();
+            RuleFor(c => c.Surname).MustBeName();
+            RuleFor(c => c.Status).NotEmpty().MustBeMemberStatus();
+            RuleFor(c => c.ExpiresAt).NotNull();
+        }
+    }
+
+    internal sealed class Handler(IMemberStore store, TimeProvider clock) : ICommandHandler<Command, Result<MemberResponse>>
+    {
+        public async ValueTask<Result<MemberResponse>> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var expires = Instants.AsStored(command.ExpiresAt!.Value);
+            if (await store.FindAsync(command.MemberId, cancellationToken) is not { } existing)
+            {
+                return MemberErrors.NotFound(command.MemberId);
+            }
+
+            if (expires <= existing.JoinedAt)
+            {
+                return MemberErrors.ExpiryBeforeJoining(existing.JoinedAt);
+            }
+
+            var member = await store.UpdateAsync(
+                command.MemberId, command.FirstName!.Trim(), command.Surname!.Trim(), MemberRules.ParseStatus(command.Status)!.Value,
+                expires, Instants.AsStored(clock.GetUtcNow()), cancellationToken);
+            return member is null ? MemberErrors.NotFound(command.MemberId) : MemberResponse.From(member);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json.Nodes;
+using Capacity.Application.Members;
+using Capacity.Domain.Members;
+using Capacity.WebApi.OpenApi;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Capacity.WebApi.Modules;
+
+/// <summary>The member feature's part of the OpenAPI document: the validators' limits and patterns, the statuses.</summary>
+internal sealed class MembersSchemaTransformer : IFeatureSchemaTransformer
+{
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = context.JsonTypeInfo.Type;
+        if (type == typeof(CreateMember.Command))
+        {
+            IdNumber(Property(schema, "idNumber"));
+            Name(Property(schema, "firstName"));
+            Name(Property(schema, "surname"));
+            AreaCode(Property(schema, "provinceCode"));
+            AreaCode(Property(schema, "municipalityCode"));
+            AreaCode(Property(schema, "wardCode"));
+            Status(Property(schema, "status"), nullable: true).Description = "Default active.";
+            Instant(Property(schema, "expiresAt")).Description = "After joinedAt (now when joinedAt is omitted).";
+            Property(schema, "joinedAt").Description = "Default now.";
+        }
+        else if (type == typeof(UpdateMember.Command))
+        {
+            Name(Property(schema, "firstName"));
+            Name(Property(schema, "surname"));
+            Status(Property(schema, "status"));
+            Instant(Property(schema, "expiresAt")).Description = "After the member joined (else 422 member-expiry-before-joining).";
+        }
+        else if (type == typeof(MemberResponse))
+        {
+            Status(Property(schema, "status"));
+            var number = Property(schema, "membershipNumber");
+            number.Pattern = MembershipNumbers.PublishedPattern;
+            number.Description = "M, the member's 8-digit sequence number and a Luhn check digit; assigned once, never changed.";
+        }
+        else if (context.ParameterDescription is { Name: "idNumber" } idNumber && idNumber.Source == BindingSource.Path)
+        {
+            IdNumber(schema);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static OpenApiSchema Property(OpenApiSchema schema, string name) =>
+        schema.Properties?.TryGetValue(name, out var property) == true && property is OpenApiSchema inline
+            ? inline
+            : throw new InvalidOperationException($"The OpenAPI schema has no inline property '{name}'.");
+
+    private static void IdNumber(OpenApiSchema schema)
+    {
+        schema.Type = JsonSchemaType.String;
+        schema.MinLength = MemberRules.IdNumberMinLength;
+        schema.MaxLength = MemberRules.IdNumberMaxLength;
+        schema.Pattern = MemberRules.PublishedIdNumberPattern;
+        schema.Description = "The national id number: letters and digits, matched case-insensitively, shown upper case. Personal data.";
+    }
+
+    private static void Name(OpenApiSchema schema)
+    {
+        schema.Type = JsonSchemaType.String;
+        schema.MinLength = 1;
+        schema.MaxLength = MemberRules.NameMaxLength;
+        schema.Pattern = MemberRules.PublishedNamePattern;
+    }
+
+    private static OpenApiSchema Instant(OpenApiSchema schema)
+    {
+        schema.Type = JsonSchemaType.String;
+        schema.Format = "date-time";
+        return schema;
+    }
+
+    private static void AreaCode(OpenApiSchema schema)
+    {
+        schema.Type = JsonSchemaType.String;
+        schema.MinLength = 1;
+        schema.MaxLength = MemberRules.AreaCodeMaxLength;
+        schema.Pattern = MemberRules.PublishedAreaCodePattern;
+    }
+
+    private static OpenApiSchema Status(OpenApiSchema schema, bool nullable = false)
+    {
+        schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+        schema.Enum = [.. MemberRules.Statuses.Select(v => (JsonNode)JsonValue.Create(v))];
+        if (nullable)
+        {
+            schema.Enum.Add(null!);
+        }
+
+        return schema;
+    }
+}
