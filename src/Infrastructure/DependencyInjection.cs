@@ -28,7 +28,7 @@ public static class DependencyInjection
         services.AddAccessCodes(configuration);
         services.AddClients();
         services.AddCoupons(configuration);
-        services.AddMembers();
+        services.AddMembers(configuration);
         return services;
     }
 }

@@ -14,11 +14,21 @@ public static class MemberCache
 {
     public static readonly TimeSpan MemberDuration = TimeSpan.FromHours(1);
 
+    /// <summary>Card data (seed: 30 min).</summary>
+    public static readonly TimeSpan CardDuration = TimeSpan.FromMinutes(30);
+
+    /// <summary>QR code images (seed: 4 h).</summary>
+    public static readonly TimeSpan CardImageDuration = TimeSpan.FromHours(4);
+
     public const CacheTagDelivery TagDelivery = CacheTagDelivery.Durable;
 
     public static string MemberKey(Guid memberId) => $"member:{memberId:N}";
 
     public static string MemberTag(Guid memberId) => $"member:{memberId:N}";
+
+    public static string CardKey(Guid memberId) => $"card:{memberId:N}";
+
+    public static string CardImageKey(Guid memberId) => $"card-png:{memberId:N}";
 
     public static string IdNumberKey(string normalizedIdNumber) => $"member-idn:{Digest(normalizedIdNumber)}";
 

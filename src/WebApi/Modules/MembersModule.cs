@@ -43,10 +43,39 @@ public sealed class MembersModule : ICarterModule
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesBodyProblems();
 
+        app.MapGroup("/api/members/card-keys")
+            .WithTags("Members")
+            .RequireScopeOrAnonymous(ClientScopes.MembersRead)
+            .ProducesStandardProblems()
+            .MapGet("/", GetCardKeys)
+            .WithName(nameof(GetCardKeys))
+            .WithSummary("The public keys that verify card payloads, as a JWK set (EC P-256, ES256); public, for scanners.");
+
         var members = app.MapGroup("/api/members")
             .WithTags("Members")
             .RequireScope(ClientScopes.MembersRead)
             .ProducesStandardProblems();
+        members.MapPost("/cards/batch", GenerateCards)
+            .WithName(nameof(GenerateCards))
+            .WithSummary("Cards for up to 100 members, at most concurrency (1-20, default 5) built at once; members without a card are listed in failures, never a failed batch.")
+            .WithRequestExample(new GenerateCards.Query([Guid.Parse(ExampleMemberId)], 5))
+            .ProducesBodyProblems();
+        members.MapPost("/{memberId}/card", GenerateCard)
+            .WithName(nameof(GenerateCard))
+            .WithSummary("A member's card data with its signed QR payload (cached 30 min; refreshed when the member changes).")
+            .WithDescription(
+                "qrPayload is a compact JWS (ES256): base64url(header).base64url(payload).base64url(signature), the header " +
+                "naming the key id (kid), the payload {sub: memberId, mno: membershipNumber, sts: status, exp: validTo, iat: issued " +
+                "at} in Unix seconds. A scanner verifies it offline with the key of that kid from GET /api/members/card-keys " +
+                "(any JOSE/JWT library does), then checks exp and sts.")
+            .WithParameterExample("memberId", ExampleMemberId)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        members.MapGet("/{memberId}/card.png", GetCardImage)
+            .WithName(nameof(GetCardImage))
+            .WithSummary("The card's QR code (its qrPayload) as a PNG image, cached 4 h.")
+            .WithParameterExample("memberId", ExampleMemberId)
+            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         members.MapGet("/by-id-number/{idNumber}", GetMemberByIdNumber)
             .WithName(nameof(GetMemberByIdNumber))
             .WithSummary("A member by national id number (cached 1 h).")
@@ -70,6 +99,24 @@ public sealed class MembersModule : ICarterModule
     public static async Task<Results<Ok<MemberResponse>, ProblemHttpResult>> GetMember(
         Guid memberId, ISender sender, HttpContext http, CancellationToken cancellationToken) =>
         (await sender.Send(new GetMember.Query(memberId), cancellationToken)).ToOk(http);
+
+    public static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> GenerateCard(
+        Guid memberId, ISender sender, HttpContext http, CancellationToken cancellationToken) =>
+        (await sender.Send(new GenerateCard.Query(memberId), cancellationToken)).ToOk(http);
+
+    public static async Task<Ok<GenerateCards.Response>> GenerateCards(
+        GenerateCards.Query query, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(query, cancellationToken));
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetCardImage(
+        Guid memberId, ISender sender, HttpContext http, CancellationToken cancellationToken)
+    {
+        var image = await sender.Send(new GetCardImage.Query(memberId), cancellationToken);
+        return image.IsSuccess ? TypedResults.File(image.Value!.Png, "image/png") : image.Error!.ToProblem(http);
+    }
+
+    public static async Task<Ok<CardKeySet>> GetCardKeys(ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetCardKeys.Query(), cancellationToken));
 
     public static async Task<Results<Ok<MemberResponse>, ProblemHttpResult>> GetMemberByIdNumber(
         string idNumber, ISender sender, HttpContext http, CancellationToken cancellationToken) =>

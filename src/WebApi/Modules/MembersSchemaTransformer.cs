@@ -33,6 +33,22 @@ internal sealed class MembersSchemaTransformer : IFeatureSchemaTransformer
             Status(Property(schema, "status"));
             Instant(Property(schema, "expiresAt")).Description = "After the member joined (else 422 member-expiry-before-joining).";
         }
+        else if (type == typeof(GenerateCards.Query))
+        {
+            var ids = Property(schema, "memberIds");
+            ids.Type = JsonSchemaType.Array;
+            ids.MinItems = 1;
+            ids.MaxItems = GenerateCards.MaxMembers;
+            ids.Description = "1 to at most 100 member ids; a repeated id is answered once.";
+            var concurrency = Property(schema, "concurrency");
+            concurrency.Minimum = "1";
+            concurrency.Maximum = GenerateCards.MaxConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            concurrency.Description = "How many cards are built at once; default 5.";
+        }
+        else if (type == typeof(GenerateCards.Failure))
+        {
+            Property(schema, "reason").Description = "member-not-found, or unavailable (the database could not be read: retry).";
+        }
         else if (type == typeof(MemberResponse))
         {
             Status(Property(schema, "status"));

@@ -45,6 +45,8 @@ public sealed class ApiProcess : IAsyncDisposable
         // Each instance keeps its own validation log journal (a shared directory is refused).
         start.Environment["ValidationLog__JournalDirectory"] =
             Path.Combine(Path.GetTempPath(), "capacity-tests", "process-journal-" + Guid.NewGuid().ToString("N"));
+        start.Environment["Cards__SigningKeys__0__KeyId"] = TestCardKey.KeyId;
+        start.Environment["Cards__SigningKeys__0__PrivateKeyPem"] = TestCardKey.Pem;
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

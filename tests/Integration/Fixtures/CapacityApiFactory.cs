@@ -59,6 +59,8 @@ public class CapacityApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Security:AdminApiKey", AdminKey);
         builder.UseSetting("Caching:KeyPrefix", CacheKeyPrefix);
         builder.UseSetting("ValidationLog:JournalDirectory", JournalDirectory);
+        builder.UseSetting("Cards:SigningKeys:0:KeyId", TestCardKey.KeyId);
+        builder.UseSetting("Cards:SigningKeys:0:PrivateKeyPem", TestCardKey.Pem);
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

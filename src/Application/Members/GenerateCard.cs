@@ -1,0 +1,30 @@
+using Capacity.Application.Common.Messaging;
+using Capacity.Domain.Common;
+using Capacity.Domain.Members;
+using Mediator;
+
+namespace Capacity.Application.Members;
+
+/// <summary>
+/// A member's card data with its signed payload (seed 002's generate-data), cached 30 min; an update of the member
+/// removes it on every instance, so a suspended member's next card says so.
+/// </summary>
+public static class GenerateCard
+{
+    public sealed record Query(Guid MemberId) : ICachedQuery<Result<CardResponse>>
+    {
+        public string CacheKey => MemberCache.CardKey(MemberId);
+
+        public TimeSpan CacheDuration => MemberCache.CardDuration;
+
+        public IReadOnlyCollection<string> CacheTags => [MemberCache.MemberTag(MemberId)];
+    }
+
+    internal sealed class Handler(IMemberStore store, ICardSigner signer, TimeProvider clock) : IQueryHandler<Query, Result<CardResponse>>
+    {
+        public async ValueTask<Result<CardResponse>> Handle(Query query, CancellationToken cancellationToken) =>
+            await store.FindAsync(query.MemberId, cancellationToken) is { } member
+                ? CardResponse.Issue(member, signer, clock.GetUtcNow())
+                : MemberErrors.NotFound(query.MemberId);
+    }
+}

@@ -1,0 +1,26 @@
+using Capacity.Application.Members;
+using Capacity.Domain.Common;
+using Capacity.Domain.Members;
+using ZiggyCreatures.Caching.Fusion;
+
+namespace Capacity.Infrastructure.Members;
+
+/// <summary>
+/// <see cref="IMemberCardCache"/>: the entry <see cref="GenerateCard.Query"/> reads and writes through the caching
+/// behavior (same key, duration and tag, entry options built as the behavior builds them).
+/// </summary>
+internal sealed class FusionMemberCardCache(IFusionCache cache, IMemberStore store, ICardSigner signer, TimeProvider clock) : IMemberCardCache
+{
+    private readonly FusionCacheEntryOptions _options = cache.CreateEntryOptions(duration: MemberCache.CardDuration);
+
+    public async Task<Result<CardResponse>> GetAsync(Guid memberId, CancellationToken cancellationToken) =>
+        await cache.GetOrSetAsync<Result<CardResponse>>(
+            MemberCache.CardKey(memberId),
+            async (_, ct) => await store.FindAsync(memberId, ct) is { } member
+                ? CardResponse.Issue(member, signer, clock.GetUtcNow())
+                : MemberErrors.NotFound(memberId),
+            default,
+            _options,
+            [MemberCache.MemberTag(memberId)],
+            cancellationToken);
+}
