@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Capacity.Application.Common.Metrics;
 using Capacity.WebApi.Health;
 using Capacity.WebApi.Problems;
+using Capacity.WebApi.RequestQueue;
 using Capacity.WebApi.Security;
 using Carter;
 using Microsoft.AspNetCore.Http.Json;
@@ -52,6 +53,7 @@ public static class DependencyInjection
         services.AddExceptionHandler<ProblemExceptionHandler>();
 
         services.AddCapacitySecurity(configuration, environment);
+        services.AddRequestQueue(configuration);
 
         services.AddOpenApi(o => o.AddCapacityContract().AddDocumentTransformer((document, _, _) =>
         {
@@ -84,6 +86,7 @@ public static class DependencyInjection
         app.UseStatusCodePages();
         app.UseBodySizeLimit();
         app.UseApiKeys();
+        app.UseRequestQueue();
         app.UseResponseCompression();
 
         app.MapOpenApi();

@@ -1,5 +1,6 @@
 using Capacity.Application.Common.Resilience;
 using Capacity.Application.Coupons;
+using Capacity.WebApi.RequestQueue;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ZiggyCreatures.Caching.Fusion;
@@ -27,14 +28,14 @@ internal static class HealthEndpoints
 
         group.MapGet("/", Summary)
             .WithName("HealthSummary")
-            .WithSummary("Status of the API and its dependencies: database, cache, circuit breaker, validation log, uptime.")
+            .WithSummary("Status of the API and its dependencies: database, cache, circuit breaker, validation log, request queue, uptime.")
             .Produces<HealthSummaryResponse>(StatusCodes.Status200OK)
             .Produces<HealthSummaryResponse>(StatusCodes.Status503ServiceUnavailable);
     }
 
     public static async Task<IResult> Summary(
-        HealthCheckService checks, DatabaseCircuitBreaker breaker, IFusionCache cache, IValidationLog validationLog, TimeProvider clock,
-        CancellationToken cancellationToken)
+        HealthCheckService checks, DatabaseCircuitBreaker breaker, IFusionCache cache, IValidationLog validationLog, RequestGate gate,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var report = await checks.CheckHealthAsync(cancellationToken);
         var redis = report.Entries.TryGetValue("redis", out var redisEntry) ? redisEntry.Status.ToString() : "not configured";
@@ -44,6 +45,8 @@ internal static class HealthEndpoints
             new CacheStatus(cache.HasDistributedCache ? "memory+redis" : "memory", redis, cache.HasBackplane),
             breaker.State.ToString(),
             validationLog.Status,
+            new RequestQueueStatus(
+                gate.Options.Enabled, gate.InFlight, gate.Queued, gate.Options.MaxConcurrent, gate.Options.MaxQueued),
             (long)(clock.GetUtcNow() - StartedAt).TotalSeconds,
             clock.GetUtcNow());
         var status = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
@@ -53,8 +56,13 @@ internal static class HealthEndpoints
 
 /// <summary>The <c>/health</c> summary.</summary>
 public sealed record HealthSummaryResponse(
-    string Status, DependencyStatus Database, CacheStatus Cache, string Circuit, ValidationLogStatus ValidationLog, long UptimeSeconds,
-    DateTimeOffset Timestamp);
+    string Status, DependencyStatus Database, CacheStatus Cache, string Circuit, ValidationLogStatus ValidationLog,
+    RequestQueueStatus RequestQueue, long UptimeSeconds, DateTimeOffset Timestamp);
+
+/// <param name="Enabled">False when RequestQueue:Enabled is false (every request runs at once).</param>
+/// <param name="InFlight">API requests running now.</param>
+/// <param name="Queued">API requests waiting for a turn.</param>
+public sealed record RequestQueueStatus(bool Enabled, int InFlight, int Queued, int MaxConcurrent, int MaxQueued);
 
 public sealed record DependencyStatus(string Status, string? Description);
 

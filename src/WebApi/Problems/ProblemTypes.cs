@@ -12,6 +12,7 @@ public static class ProblemTypes
     public const string MalformedRequest = Prefix + "malformed-request";
     public const string PayloadTooLarge = Prefix + "payload-too-large";
     public const string DatabaseUnavailable = Prefix + "database-unavailable";
+    public const string ServerBusy = Prefix + "server-busy";
     public const string ApiKeyMissing = Prefix + "api-key-missing";
     public const string ApiKeyInvalid = Prefix + "api-key-invalid";
     public const string ScopeMissing = Prefix + "scope-missing";

@@ -28,7 +28,7 @@ public sealed partial class HealthTests(CapacityApiFactory api) : IClassFixture<
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(
-            new[] { "status", "database", "cache", "circuit", "validationLog", "uptimeSeconds", "timestamp" },
+            new[] { "status", "database", "cache", "circuit", "validationLog", "requestQueue", "uptimeSeconds", "timestamp" },
             health.EnumerateObject().Select(p => p.Name));
         Assert.Equal("Healthy", health.GetProperty("status").GetString());
         Assert.Equal("Healthy", health.GetProperty("database").GetProperty("status").GetString());
