@@ -18,6 +18,8 @@ public static class GetPerformance
         DateTimeOffset GeneratedAt,
         IReadOnlyList<OperationFigures> Operations,
         CacheFigures Cache,
+        PoolFigures? DatabasePool,
+        QueueFigures RequestQueue,
         IReadOnlyList<Alert> Alerts);
 
     /// <param name="Operation">Request type, e.g. "ClaimSeat.Command".</param>
@@ -40,7 +42,8 @@ public static class GetPerformance
     public sealed record CacheQueryFigures(string Query, long Hits, long Misses, double? HitRate);
 
     internal sealed class Handler(
-        OperationMonitor monitor, ICacheStatistics cache, IOptions<PerformanceOptions> options, TimeProvider clock)
+        OperationMonitor monitor, ICacheStatistics cache, IDatabasePoolStatistics pool, IRequestQueueStatistics queue,
+        IOptions<PerformanceOptions> options, TimeProvider clock)
         : IQueryHandler<Query, Response>
     {
         public ValueTask<Response> Handle(Query query, CancellationToken cancellationToken)
@@ -78,8 +81,12 @@ public static class GetPerformance
                 .Select(c => new CacheQueryFigures(
                     c.Query, c.Hits, c.Misses, c.Hits + c.Misses == 0 ? null : Math.Round(c.Hits / (double)(c.Hits + c.Misses), 4)))
                 .ToList();
+            var poolNow = pool.Read();
+            var queueNow = queue.Read();
+            alerts.AddRange(SystemAlerts.For(poolNow, lookups.Select(l => (l.Query, l.Hits, l.Misses)), queueNow, settings));
             return ValueTask.FromResult(new Response(
-                settings.Window, now, operations, new CacheFigures(lookups, memory.Entries, memory.Hits, memory.Misses), alerts));
+                settings.Window, now, operations, new CacheFigures(lookups, memory.Entries, memory.Hits, memory.Misses), poolNow, queueNow,
+                alerts));
         }
     }
 }

@@ -21,9 +21,11 @@ internal static class PersistenceSetup
                 "ConnectionStrings:Postgres is not set (environment variable ConnectionStrings__Postgres).");
         }
 
+        services.AddSingleton(DatabasePoolName.New());
+        services.AddSingleton<Application.Performance.IDatabasePoolStatistics, NpgsqlPoolStatistics>();
         services.AddSingleton(sp =>
         {
-            var dataSource = new NpgsqlDataSourceBuilder(postgres);
+            var dataSource = new NpgsqlDataSourceBuilder(postgres) { Name = sp.GetRequiredService<DatabasePoolName>().Value };
 
             // The claim statement is large: prepared once per connection, PostgreSQL stops parsing and planning
             // it on every claim. A connection string that sets Max Auto Prepare (e.g. 0 behind an old PgBouncer)

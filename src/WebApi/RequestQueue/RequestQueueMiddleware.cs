@@ -84,6 +84,7 @@ internal static class RequestQueueSetup
     {
         Application.Common.Options.SectionOptionsExtensions.AddSectionOptions<RequestQueueOptions>(services, configuration);
         services.AddSingleton<RequestGate>();
+        services.AddSingleton<Application.Performance.IRequestQueueStatistics, RequestQueueStatistics>();
         return services;
     }
 
