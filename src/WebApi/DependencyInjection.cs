@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Serialization;
 using Capacity.Application.Common.Metrics;
+using Capacity.WebApi.Caching;
 using Capacity.WebApi.Health;
 using Capacity.WebApi.Problems;
 using Capacity.WebApi.RequestQueue;
@@ -87,6 +88,7 @@ public static class DependencyInjection
         app.UseBodySizeLimit();
         app.UseApiKeys();
         app.UseRequestQueue();
+        app.UseCacheHeaders();
         app.UseResponseCompression();
 
         app.MapOpenApi();

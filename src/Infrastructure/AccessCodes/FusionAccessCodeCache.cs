@@ -1,4 +1,5 @@
 using Capacity.Application.AccessCodes;
+using Capacity.Application.Common.Caching;
 using Capacity.Application.Common.Metrics;
 using Capacity.Domain.Common;
 using ZiggyCreatures.Caching.Fusion;
@@ -21,9 +22,9 @@ internal sealed class FusionAccessCodeCache(IFusionCache cache) : IAccessCodeCac
 
     public async ValueTask<AccessCodeResponse?> PeekAsync(string normalizedCode, CancellationToken cancellationToken)
     {
-        var cached = await cache.TryGetAsync<Result<AccessCodeResponse>>(
+        var cached = await cache.TryGetAsync<CachedValue<Result<AccessCodeResponse>>>(
             AccessCodeCache.CodeKey(normalizedCode), LocalOnly, cancellationToken);
         CapacityMetrics.CacheLookups.Add(1, new("request", PeekLookup), new("result", cached.HasValue ? "hit" : "miss"));
-        return cached.HasValue ? cached.Value.Value : null;
+        return cached.HasValue ? cached.Value.Value.Value : null;
     }
 }

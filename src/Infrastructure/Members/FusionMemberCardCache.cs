@@ -1,3 +1,4 @@
+using Capacity.Application.Common.Caching;
 using Capacity.Application.Members;
 using Capacity.Domain.Common;
 using Capacity.Domain.Members;
@@ -13,14 +14,26 @@ internal sealed class FusionMemberCardCache(IFusionCache cache, IMemberStore sto
 {
     private readonly FusionCacheEntryOptions _options = cache.CreateEntryOptions(duration: MemberCache.CardDuration);
 
-    public async Task<Result<CardResponse>> GetAsync(Guid memberId, CancellationToken cancellationToken) =>
-        await cache.GetOrSetAsync<Result<CardResponse>>(
+    public async Task<Result<CardResponse>> GetAsync(Guid memberId, CancellationToken cancellationToken)
+    {
+        var ran = false;
+        var readNow = false;
+        var cached = await cache.GetOrSetAsync<CachedValue<Result<CardResponse>>>(
             MemberCache.CardKey(memberId),
-            async (_, ct) => await store.FindAsync(memberId, ct) is { } member
-                ? CardResponse.Issue(member, signer, clock.GetUtcNow())
-                : MemberErrors.NotFound(memberId),
+            async (_, ct) =>
+            {
+                ran = true;
+                Result<CardResponse> card = await store.FindAsync(memberId, ct) is { } member
+                    ? CardResponse.Issue(member, signer, clock.GetUtcNow())
+                    : MemberErrors.NotFound(memberId);
+                readNow = true;
+                return new CachedValue<Result<CardResponse>>(card, clock.GetUtcNow());
+            },
             default,
             _options,
             [MemberCache.MemberTag(memberId)],
             cancellationToken);
+        cached.ReportServed(readNow, refreshFailed: ran && !readNow, MemberCache.CardDuration, clock.GetUtcNow());
+        return cached.Value;
+    }
 }

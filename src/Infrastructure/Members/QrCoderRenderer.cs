@@ -3,13 +3,13 @@ using QRCoder;
 
 namespace Capacity.Infrastructure.Members;
 
-/// <summary>QR codes as PNG through QRCoder's own PNG writer (no System.Drawing): error correction M, 4 px modules.</summary>
+/// <summary>QR codes as PNG through QRCoder's own PNG writer (no System.Drawing): error correction M, 6 px modules with the standard quiet zone.</summary>
 internal sealed class QrCoderRenderer : IQrRenderer
 {
     public byte[] Png(string text)
     {
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
-        return new PngByteQRCode(data).GetGraphic(4);
+        return new PngByteQRCode(data).GetGraphic(6);
     }
 }

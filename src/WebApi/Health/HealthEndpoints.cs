@@ -20,11 +20,10 @@ internal static class HealthEndpoints
         group.MapHealthChecks("/live", new HealthCheckOptions { Predicate = _ => false })
             .WithName("Live");
 
-        // Ready: the database (and Redis when configured) answer; 503 otherwise.
-        group.MapHealthChecks("/ready", new HealthCheckOptions
-        {
-            Predicate = check => check.Tags.Contains(Infrastructure.DependencyInjection.ReadyTag),
-        }).WithName("Ready");
+        // Ready: can this instance serve at all? 200 "Healthy", or 200 "Degraded" while a dependency is down but cached
+        // reads are still served (a load balancer keeps it in rotation: taking every instance out during a database
+        // outage would turn it into a full outage); 503 only while starting, stopping, or with the request queue full.
+        group.MapGet("/ready", Ready).WithName("Ready").ExcludeFromDescription();
 
         group.MapGet("/", Summary)
             .WithName("HealthSummary")
@@ -33,14 +32,44 @@ internal static class HealthEndpoints
             .Produces<HealthSummaryResponse>(StatusCodes.Status503ServiceUnavailable);
     }
 
+    public static async Task<IResult> Ready(
+        HealthCheckService checks, IHostApplicationLifetime lifetime, RequestGate gate, CancellationToken cancellationToken)
+    {
+        if (Unavailable(lifetime, gate) is { } reason)
+        {
+            return TypedResults.Text(reason, "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var report = await checks.CheckHealthAsync(c => c.Tags.Contains(Infrastructure.DependencyInjection.ReadyTag), cancellationToken);
+        return TypedResults.Text(report.Status == HealthStatus.Healthy ? "Healthy" : "Degraded", "text/plain");
+    }
+
+    /// <summary>Why this instance cannot serve at all, or null: starting, stopping, or every place of the request queue taken.</summary>
+    private static string? Unavailable(IHostApplicationLifetime lifetime, RequestGate gate)
+    {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return "Stopping";
+        }
+
+        if (!lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+            return "Starting";
+        }
+
+        return gate.Options.Enabled && gate.Queued >= gate.Options.MaxQueued && gate.InFlight >= gate.Options.MaxConcurrent ? "Busy" : null;
+    }
+
     public static async Task<IResult> Summary(
         HealthCheckService checks, DatabaseCircuitBreaker breaker, IFusionCache cache, IValidationLog validationLog, RequestGate gate,
-        TimeProvider clock, CancellationToken cancellationToken)
+        IHostApplicationLifetime lifetime, TimeProvider clock, CancellationToken cancellationToken)
     {
         var report = await checks.CheckHealthAsync(cancellationToken);
+        var unavailable = Unavailable(lifetime, gate);
         var redis = report.Entries.TryGetValue("redis", out var redisEntry) ? redisEntry.Status.ToString() : "not configured";
+        // A dependency down (the database too) degrades this instance; it still serves what it has cached.
         var body = new HealthSummaryResponse(
-            report.Status.ToString(),
+            unavailable is not null ? "Unavailable" : report.Status == HealthStatus.Healthy ? "Healthy" : "Degraded",
             new DependencyStatus(report.Entries["postgres"].Status.ToString(), report.Entries["postgres"].Description),
             new CacheStatus(cache.HasDistributedCache ? "memory+redis" : "memory", redis, cache.HasBackplane),
             breaker.State.ToString(),
@@ -49,7 +78,7 @@ internal static class HealthEndpoints
                 gate.Options.Enabled, gate.InFlight, gate.Queued, gate.Options.MaxConcurrent, gate.Options.MaxQueued),
             (long)(clock.GetUtcNow() - StartedAt).TotalSeconds,
             clock.GetUtcNow());
-        var status = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+        var status = unavailable is not null ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
         return TypedResults.Json(body, statusCode: status);
     }
 }

@@ -160,12 +160,17 @@ public sealed class RequestQueueTests(SmallQueueApiFactory api) : IClassFixture<
         await WaitUntilAsync(() => api.Running == 2 && api.Gate.Queued == 3);
 
         var health = await api.Client.GetAsync("/health");
+        var ready = await api.Client.GetAsync("/health/ready");
         var metrics = await api.Client.GetStringAsync("/metrics");
         var admin = await api.AdminClient.GetAsync("/api/admin/clients");
         await Problems.AssertAsync(await api.Client.GetAsync("/probe/slow"), HttpStatusCode.ServiceUnavailable, "server-busy");
 
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        var queue = JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement.GetProperty("requestQueue");
+        // A full queue is the one load state in which this instance cannot serve: readiness says so.
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "Busy"), (ready.StatusCode, await ready.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        var summary = JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Unavailable", summary.GetProperty("status").GetString());
+        var queue = summary.GetProperty("requestQueue");
         Assert.Equal(2, queue.GetProperty("inFlight").GetInt32());
         Assert.Equal(3, queue.GetProperty("queued").GetInt32());
         Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
@@ -173,6 +178,8 @@ public sealed class RequestQueueTests(SmallQueueApiFactory api) : IClassFixture<
         Assert.Contains("capacity_request_queue_queued", metrics);
         api.ReleaseAll();
         await Task.WhenAll(held);
+        var after = await api.Client.GetAsync("/health/ready");
+        Assert.Equal((HttpStatusCode.OK, "Healthy"), (after.StatusCode, await after.Content.ReadAsStringAsync()));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

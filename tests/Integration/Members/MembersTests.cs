@@ -104,6 +104,36 @@ public sealed class MembersTests(CapacityApiFactory api) : IClassFixture<Capacit
     }
 
     [Fact]
+    public async Task Cached_gets_say_how_they_were_served_miss_then_hit_and_miss_again_after_an_update()
+    {
+        var created = await api.CreateMemberAsync();
+        var memberId = created.GetProperty("memberId").GetGuid();
+        var byId = $"/api/members/{memberId}";
+        var byIdNumber = $"/api/members/by-id-number/{created.GetProperty("idNumber").GetString()}";
+
+        Assert.Equal(["miss", "hit", "miss", "hit"], [
+            await ServedAsync(byId), await ServedAsync(byId), await ServedAsync(byIdNumber), await ServedAsync(byIdNumber)]);
+        Assert.Equal(["miss", "hit"], [await ServedAsync($"{byId}/card.png"), await ServedAsync($"{byId}/card.png")]);
+
+        await api.AdminClient.PutAsJsonAsync($"/api/admin/members/{memberId}", new
+        {
+            firstName = "A", surname = "B", status = "active", expiresAt = DateTimeOffset.UtcNow.AddYears(1),
+        });
+
+        Assert.Equal(["miss", "miss"], [await ServedAsync(byId), await ServedAsync(byIdNumber)]);
+        var hit = await _reader.GetAsync(byId);
+        Assert.False(hit.Headers.Contains("Age"));
+        Assert.False((await api.AdminClient.GetAsync("/api/admin/clients")).Headers.Contains("X-Cache"));
+    }
+
+    private async Task<string> ServedAsync(string path)
+    {
+        var response = await _reader.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response.Headers.GetValues("X-Cache").Single();
+    }
+
+    [Fact]
     public async Task Updates_refuse_unknown_members_and_an_expiry_before_joining()
     {
         var created = await api.CreateMemberAsync(new { joinedAt = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero) });

@@ -15,7 +15,7 @@ namespace Capacity.Application.Common.Behaviors;
 /// It sits outside the circuit breaker: a fresh hit never asks the breaker, and an open breaker makes
 /// the factory fail so that fail-safe serves the last value.
 /// </summary>
-public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, TagInvalidator invalidator, OperationMonitor monitor)
+public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, TagInvalidator invalidator, OperationMonitor monitor, TimeProvider clock)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -26,20 +26,26 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, Tag
     {
         if (message is ICachedQuery query)
         {
+            // readNow: the handler ran and answered (a miss); when it ran but failed or timed out and fail-safe served
+            // the last value anyway, the value's age tells it is stale.
             var ranHandler = false;
-            var response = await cache.GetOrSetAsync<TResponse>(
+            var readNow = false;
+            var cached = await cache.GetOrSetAsync<CachedValue<TResponse>>(
                 query.CacheKey,
                 async (_, ct) =>
                 {
                     ranHandler = true;
-                    return await next(message, ct);
+                    var value = new CachedValue<TResponse>(await next(message, ct), clock.GetUtcNow());
+                    readNow = true;
+                    return value;
                 },
                 default,
                 EntryOptions(query),
                 query.CacheTags,
                 cancellationToken);
             RecordLookup(hit: !ranHandler);
-            return response;
+            cached.ReportServed(readNow, refreshFailed: ranHandler && !readNow, query.CacheDuration, clock.GetUtcNow());
+            return cached.Value;
         }
 
         var result = await next(message, cancellationToken);

@@ -26,14 +26,15 @@ public sealed class CachingBehaviorTests : IDisposable
         },
     });
 
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
     private readonly CachingBehavior<Lookup, Result<string>> _lookups;
     private readonly CachingBehavior<Change, Result<string>> _changes;
     private int _reads;
 
     public CachingBehaviorTests()
     {
-        _lookups = new(_cache, Invalidator(new CachingOptions()), new OperationMonitor());
-        _changes = new(_cache, Invalidator(new CachingOptions()), new OperationMonitor());
+        _lookups = new(_cache, Invalidator(new CachingOptions()), new OperationMonitor(), _clock);
+        _changes = new(_cache, Invalidator(new CachingOptions()), new OperationMonitor(), _clock);
     }
 
     public void Dispose() => _cache.Dispose();
@@ -46,6 +47,58 @@ public sealed class CachingBehaviorTests : IDisposable
             _reads++;
             return ValueTask.FromResult<Result<string>>($"value {_reads}");
         }, CancellationToken.None);
+
+    [Fact]
+    public async Task A_first_read_is_a_miss_and_the_next_a_hit_with_no_age()
+    {
+        var query = new Lookup("served", "tag:served");
+
+        var first = CacheServe.Begin();
+        await Read(query);
+        var second = CacheServe.Begin();
+        await Read(query);
+
+        Assert.Equal((CacheOutcome.Miss, (TimeSpan?)null), (first.Outcome, first.Age));
+        Assert.Equal((CacheOutcome.Hit, (TimeSpan?)null), (second.Outcome, second.Age));
+    }
+
+    [Fact]
+    public async Task A_value_fail_safe_serves_after_a_failed_refresh_is_stale_with_its_age()
+    {
+        var query = new Lookup("stale", "tag:stale");
+        await Read(query);
+        _clock.Advance(TimeSpan.FromSeconds(42));
+        await _cache.ExpireAsync(query.CacheKey);
+
+        var serve = CacheServe.Begin();
+        var answer = await _lookups.Handle(query, (_, _) => throw new TimeoutException("the database did not answer"), CancellationToken.None);
+
+        Assert.Equal("value 1", answer.Value);
+        Assert.Equal((CacheOutcome.Stale, (TimeSpan?)TimeSpan.FromSeconds(42)), (serve.Outcome, serve.Age));
+    }
+
+    [Fact]
+    public async Task A_value_older_than_its_duration_is_stale_even_when_the_cache_served_it_without_a_refresh()
+    {
+        // Fail-safe keeps serving a value for a while after a failed refresh without trying again (its throttle).
+        var query = new Lookup("old", "tag:old", TimeSpan.FromMinutes(1));
+        await Read(query);
+        _clock.Advance(TimeSpan.FromMinutes(3));
+
+        var serve = CacheServe.Begin();
+        await Read(query);
+
+        Assert.Equal(1, _reads);
+        Assert.Equal((CacheOutcome.Stale, (TimeSpan?)TimeSpan.FromMinutes(3)), (serve.Outcome, serve.Age));
+    }
+
+    [Fact]
+    public async Task Without_an_open_report_nothing_is_recorded_and_reads_work()
+    {
+        var result = await Task.Run(async () => await Read(new Lookup("no-report", "tag:none")));
+
+        Assert.Equal("value 1", result.Value);
+    }
 
     [Fact]
     public async Task Handler_runs_once_when_the_same_query_is_read_twice()
@@ -223,8 +276,8 @@ public sealed class CachingBehaviorTests : IDisposable
     {
         var broadcast = new RecordingBroadcast();
         var invalidator = new TagInvalidator(_cache, Options.Create(new CachingOptions()), broadcast);
-        var batched = new CachingBehavior<BatchedChange, Result<string>>(_cache, invalidator, new OperationMonitor());
-        var durable = new CachingBehavior<Change, Result<string>>(_cache, invalidator, new OperationMonitor());
+        var batched = new CachingBehavior<BatchedChange, Result<string>>(_cache, invalidator, new OperationMonitor(), _clock);
+        var durable = new CachingBehavior<Change, Result<string>>(_cache, invalidator, new OperationMonitor(), _clock);
 
         await batched.Handle(new BatchedChange("tag:batched"), (_, _) => ValueTask.FromResult<Result<string>>("done"), CancellationToken.None);
         await durable.Handle(new Change("tag:durable"), (_, _) => ValueTask.FromResult<Result<string>>("done"), CancellationToken.None);
@@ -261,7 +314,7 @@ public sealed class CachingBehaviorTests : IDisposable
     public async Task Tagged_query_cached_longer_than_the_tag_memory_is_refused_naming_the_setting()
     {
         var behavior = new CachingBehavior<Lookup, Result<string>>(
-            _cache, Invalidator(new CachingOptions { TagMemoryDuration = TimeSpan.FromHours(2) }), new OperationMonitor());
+            _cache, Invalidator(new CachingOptions { TagMemoryDuration = TimeSpan.FromHours(2) }), new OperationMonitor(), _clock);
         var query = new Lookup("long", "tag:long", TimeSpan.FromHours(3));
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
@@ -285,7 +338,7 @@ public sealed class CachingBehaviorTests : IDisposable
     public async Task Untagged_query_cached_longer_than_the_tag_memory_is_accepted()
     {
         var behavior = new CachingBehavior<Untagged, Result<string>>(
-            _cache, Invalidator(new CachingOptions { TagMemoryDuration = TimeSpan.FromHours(1) }), new OperationMonitor());
+            _cache, Invalidator(new CachingOptions { TagMemoryDuration = TimeSpan.FromHours(1) }), new OperationMonitor(), _clock);
 
         var response = await behavior.Handle(
             new Untagged(), (_, _) => ValueTask.FromResult<Result<string>>("value"), CancellationToken.None);
