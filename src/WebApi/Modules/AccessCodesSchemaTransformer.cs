@@ -1,11 +1,12 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Capacity.Application.AccessCodes;
 using Capacity.Domain.AccessCodes;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Capacity.WebApi.OpenApi;
 using Microsoft.OpenApi;
+
+using static Capacity.WebApi.OpenApi.SchemaEdits;
 
 namespace Capacity.WebApi.Modules;
 
@@ -36,7 +37,7 @@ internal sealed class AccessCodesSchemaTransformer : IFeatureSchemaTransformer
         if (type == typeof(CreateAccessCode.Command))
         {
             AccessCode(Property(schema, "code"));
-            OneOf(Property(schema, "type"));
+            OneOf(Property(schema, "type"), Types);
             var seats = Property(schema, "maxUsageCount");
             seats.Minimum = "1";
             seats.Maximum = Invariant(AccessCodeRules.MaxBulkUsageCount);
@@ -64,7 +65,7 @@ internal sealed class AccessCodesSchemaTransformer : IFeatureSchemaTransformer
         }
         else if (type == typeof(AccessCodeResponse))
         {
-            OneOf(Property(schema, "type"));
+            OneOf(Property(schema, "type"), Types);
         }
         else if (context.ParameterDescription is { Name: "code" } path && path.Source == BindingSource.Path)
         {
@@ -85,11 +86,6 @@ internal sealed class AccessCodesSchemaTransformer : IFeatureSchemaTransformer
         return Task.CompletedTask;
     }
 
-    private static OpenApiSchema Property(OpenApiSchema schema, string name) =>
-        schema.Properties?.TryGetValue(name, out var property) == true && property is OpenApiSchema inline
-            ? inline
-            : throw new InvalidOperationException($"The OpenAPI schema has no inline property '{name}'.");
-
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static void AccessCode(OpenApiSchema schema)
@@ -101,9 +97,4 @@ internal sealed class AccessCodesSchemaTransformer : IFeatureSchemaTransformer
         schema.Description = "Letters, digits, '-' and '_'; matched case-insensitively, shown upper case.";
     }
 
-    private static void OneOf(OpenApiSchema schema)
-    {
-        schema.Type = JsonSchemaType.String;
-        schema.Enum = [.. Types.Select(t => (JsonNode)JsonValue.Create(t))];
-    }
 }

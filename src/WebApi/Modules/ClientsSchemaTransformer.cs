@@ -5,6 +5,8 @@ using Capacity.WebApi.OpenApi;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
+using static Capacity.WebApi.OpenApi.SchemaEdits;
+
 namespace Capacity.WebApi.Modules;
 
 /// <summary>The clients feature's part of the OpenAPI document: the validators' limits and the scope catalogue as an enum.</summary>
@@ -42,8 +44,4 @@ internal sealed class ClientsSchemaTransformer : IFeatureSchemaTransformer
         Enum = [.. ClientScopes.All.Select(s => (JsonNode)JsonValue.Create(s))],
     };
 
-    private static OpenApiSchema Property(OpenApiSchema schema, string name) =>
-        schema.Properties?.TryGetValue(name, out var property) == true && property is OpenApiSchema inline
-            ? inline
-            : throw new InvalidOperationException($"The OpenAPI schema has no inline property '{name}'.");
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Capacity.Application.Coupons;
 using Capacity.Domain.AccessCodes;
 using Capacity.Domain.Common;
@@ -8,6 +7,8 @@ using Capacity.WebApi.OpenApi;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+
+using static Capacity.WebApi.OpenApi.SchemaEdits;
 
 namespace Capacity.WebApi.Modules;
 
@@ -65,11 +66,6 @@ internal sealed class CouponsSchemaTransformer : IFeatureSchemaTransformer
         return Task.CompletedTask;
     }
 
-    private static OpenApiSchema Property(OpenApiSchema schema, string name) =>
-        schema.Properties?.TryGetValue(name, out var property) == true && property is OpenApiSchema inline
-            ? inline
-            : throw new InvalidOperationException($"The OpenAPI schema has no inline property '{name}'.");
-
     private static void Code(OpenApiSchema schema)
     {
         schema.Type = JsonSchemaType.String;
@@ -116,15 +112,4 @@ internal sealed class CouponsSchemaTransformer : IFeatureSchemaTransformer
         schema.Maximum = CouponRules.MaxLimit.ToString(CultureInfo.InvariantCulture);
     }
 
-    private static OpenApiSchema OneOf(OpenApiSchema schema, string[] values, bool nullable = false)
-    {
-        schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
-        schema.Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v))];
-        if (nullable)
-        {
-            schema.Enum.Add(null!);
-        }
-
-        return schema;
-    }
 }

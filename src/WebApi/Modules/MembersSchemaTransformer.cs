@@ -1,10 +1,11 @@
-using System.Text.Json.Nodes;
 using Capacity.Application.Members;
 using Capacity.Domain.Members;
 using Capacity.WebApi.OpenApi;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+
+using static Capacity.WebApi.OpenApi.SchemaEdits;
 
 namespace Capacity.WebApi.Modules;
 
@@ -22,7 +23,7 @@ internal sealed class MembersSchemaTransformer : IFeatureSchemaTransformer
             AreaCode(Property(schema, "provinceCode"));
             AreaCode(Property(schema, "municipalityCode"));
             AreaCode(Property(schema, "wardCode"));
-            Status(Property(schema, "status"), nullable: true).Description = "Default active.";
+            OneOf(Property(schema, "status"), MemberRules.Statuses, nullable: true).Description = "Default active.";
             Instant(Property(schema, "expiresAt")).Description = "After joinedAt (now when joinedAt is omitted).";
             Property(schema, "joinedAt").Description = "Default now.";
         }
@@ -30,7 +31,7 @@ internal sealed class MembersSchemaTransformer : IFeatureSchemaTransformer
         {
             Name(Property(schema, "firstName"));
             Name(Property(schema, "surname"));
-            Status(Property(schema, "status"));
+            OneOf(Property(schema, "status"), MemberRules.Statuses);
             Instant(Property(schema, "expiresAt")).Description = "After the member joined (else 422 member-expiry-before-joining).";
         }
         else if (type == typeof(GenerateCards.Query))
@@ -51,7 +52,7 @@ internal sealed class MembersSchemaTransformer : IFeatureSchemaTransformer
         }
         else if (type == typeof(MemberResponse))
         {
-            Status(Property(schema, "status"));
+            OneOf(Property(schema, "status"), MemberRules.Statuses);
             var number = Property(schema, "membershipNumber");
             number.Pattern = MembershipNumbers.PublishedPattern;
             number.Description = "M, the member's 8-digit sequence number and a Luhn check digit; assigned once, never changed.";
@@ -63,11 +64,6 @@ internal sealed class MembersSchemaTransformer : IFeatureSchemaTransformer
 
         return Task.CompletedTask;
     }
-
-    private static OpenApiSchema Property(OpenApiSchema schema, string name) =>
-        schema.Properties?.TryGetValue(name, out var property) == true && property is OpenApiSchema inline
-            ? inline
-            : throw new InvalidOperationException($"The OpenAPI schema has no inline property '{name}'.");
 
     private static void IdNumber(OpenApiSchema schema)
     {
@@ -101,15 +97,4 @@ internal sealed class MembersSchemaTransformer : IFeatureSchemaTransformer
         schema.Pattern = MemberRules.PublishedAreaCodePattern;
     }
 
-    private static OpenApiSchema Status(OpenApiSchema schema, bool nullable = false)
-    {
-        schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
-        schema.Enum = [.. MemberRules.Statuses.Select(v => (JsonNode)JsonValue.Create(v))];
-        if (nullable)
-        {
-            schema.Enum.Add(null!);
-        }
-
-        return schema;
-    }
 }
