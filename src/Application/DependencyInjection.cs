@@ -43,6 +43,7 @@ public static class DependencyInjection
         services.AddSectionOptions<CachingOptions>(configuration);
         services.AddSingleton<TagInvalidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Common.Caching.CacheAreaStatistics>();
 
         // One line per feature that needs more than its slices (found by the mediator and the validator scan).
         services.AddPerformance(configuration);

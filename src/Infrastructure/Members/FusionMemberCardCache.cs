@@ -10,7 +10,8 @@ namespace Capacity.Infrastructure.Members;
 /// <see cref="IMemberCardCache"/>: the entry <see cref="GenerateCard.Query"/> reads and writes through the caching
 /// behavior (same key, duration and tag, entry options built as the behavior builds them).
 /// </summary>
-internal sealed class FusionMemberCardCache(IFusionCache cache, IMemberStore store, ICardSigner signer, TimeProvider clock) : IMemberCardCache
+internal sealed class FusionMemberCardCache(
+    IFusionCache cache, IMemberStore store, ICardSigner signer, CacheAreaStatistics areas, TimeProvider clock) : IMemberCardCache
 {
     private readonly FusionCacheEntryOptions _options = cache.CreateEntryOptions(duration: MemberCache.CardDuration);
 
@@ -33,7 +34,13 @@ internal sealed class FusionMemberCardCache(IFusionCache cache, IMemberStore sto
             _options,
             [MemberCache.MemberTag(memberId)],
             cancellationToken);
-        cached.ReportServed(readNow, refreshFailed: ran && !readNow, MemberCache.CardDuration, clock.GetUtcNow());
+        var key = MemberCache.CardKey(memberId);
+        areas.Record(key, cached.ReportServed(readNow, refreshFailed: ran && !readNow, MemberCache.CardDuration, clock.GetUtcNow()));
+        if (readNow)
+        {
+            areas.RecordSize(key, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(cached.Value).LongLength);
+        }
+
         return cached.Value;
     }
 }

@@ -15,7 +15,8 @@ namespace Capacity.Application.Common.Behaviors;
 /// It sits outside the circuit breaker: a fresh hit never asks the breaker, and an open breaker makes
 /// the factory fail so that fail-safe serves the last value.
 /// </summary>
-public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, TagInvalidator invalidator, OperationMonitor monitor, TimeProvider clock)
+public sealed class CachingBehavior<TMessage, TResponse>(
+    IFusionCache cache, TagInvalidator invalidator, OperationMonitor monitor, CacheAreaStatistics areas, TimeProvider clock)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -44,7 +45,13 @@ public sealed class CachingBehavior<TMessage, TResponse>(IFusionCache cache, Tag
                 query.CacheTags,
                 cancellationToken);
             RecordLookup(hit: !ranHandler);
-            cached.ReportServed(readNow, refreshFailed: ranHandler && !readNow, query.CacheDuration, clock.GetUtcNow());
+            var outcome = cached.ReportServed(readNow, refreshFailed: ranHandler && !readNow, query.CacheDuration, clock.GetUtcNow());
+            areas.Record(query.CacheKey, outcome);
+            if (readNow)
+            {
+                areas.RecordSize(query.CacheKey, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(cached.Value).LongLength);
+            }
+
             return cached.Value;
         }
 

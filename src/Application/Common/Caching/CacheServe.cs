@@ -59,10 +59,11 @@ public sealed record CachedValue<T>(T Value, DateTimeOffset ReadAt)
     /// Reports how this value was served: read now (a miss); stale when a refresh was tried and failed (fail-safe served
     /// this value) or the value is older than <paramref name="duration"/>; else a fresh hit.
     /// </summary>
-    public void ReportServed(bool readNow, bool refreshFailed, TimeSpan duration, DateTimeOffset now)
+    public CacheOutcome ReportServed(bool readNow, bool refreshFailed, TimeSpan duration, DateTimeOffset now)
     {
         var age = now - ReadAt;
         var outcome = readNow ? CacheOutcome.Miss : refreshFailed || age > duration ? CacheOutcome.Stale : CacheOutcome.Hit;
         CacheServe.Report(outcome, age < TimeSpan.Zero ? TimeSpan.Zero : age);
+        return outcome;
     }
 }

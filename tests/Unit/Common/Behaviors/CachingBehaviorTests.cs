@@ -33,8 +33,8 @@ public sealed class CachingBehaviorTests : IDisposable
 
     public CachingBehaviorTests()
     {
-        _lookups = new(_cache, Invalidator(new CachingOptions()), new OperationMonitor(), _clock);
-        _changes = new(_cache, Invalidator(new CachingOptions()), new OperationMonitor(), _clock);
+        _lookups = new(_cache, Invalidator(new CachingOptions()), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
+        _changes = new(_cache, Invalidator(new CachingOptions()), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
     }
 
     public void Dispose() => _cache.Dispose();
@@ -276,8 +276,8 @@ public sealed class CachingBehaviorTests : IDisposable
     {
         var broadcast = new RecordingBroadcast();
         var invalidator = new TagInvalidator(_cache, Options.Create(new CachingOptions()), broadcast);
-        var batched = new CachingBehavior<BatchedChange, Result<string>>(_cache, invalidator, new OperationMonitor(), _clock);
-        var durable = new CachingBehavior<Change, Result<string>>(_cache, invalidator, new OperationMonitor(), _clock);
+        var batched = new CachingBehavior<BatchedChange, Result<string>>(_cache, invalidator, new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
+        var durable = new CachingBehavior<Change, Result<string>>(_cache, invalidator, new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
 
         await batched.Handle(new BatchedChange("tag:batched"), (_, _) => ValueTask.FromResult<Result<string>>("done"), CancellationToken.None);
         await durable.Handle(new Change("tag:durable"), (_, _) => ValueTask.FromResult<Result<string>>("done"), CancellationToken.None);
@@ -314,7 +314,7 @@ public sealed class CachingBehaviorTests : IDisposable
     public async Task Tagged_query_cached_longer_than_the_tag_memory_is_refused_naming_the_setting()
     {
         var behavior = new CachingBehavior<Lookup, Result<string>>(
-            _cache, Invalidator(new CachingOptions { TagMemoryDuration = TimeSpan.FromHours(2) }), new OperationMonitor(), _clock);
+            _cache, Invalidator(new CachingOptions { TagMemoryDuration = TimeSpan.FromHours(2) }), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
         var query = new Lookup("long", "tag:long", TimeSpan.FromHours(3));
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
@@ -338,7 +338,7 @@ public sealed class CachingBehaviorTests : IDisposable
     public async Task Untagged_query_cached_longer_than_the_tag_memory_is_accepted()
     {
         var behavior = new CachingBehavior<Untagged, Result<string>>(
-            _cache, Invalidator(new CachingOptions { TagMemoryDuration = TimeSpan.FromHours(1) }), new OperationMonitor(), _clock);
+            _cache, Invalidator(new CachingOptions { TagMemoryDuration = TimeSpan.FromHours(1) }), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
 
         var response = await behavior.Handle(
             new Untagged(), (_, _) => ValueTask.FromResult<Result<string>>("value"), CancellationToken.None);
