@@ -35,7 +35,7 @@ internal sealed class FusionMemberCardCache(
             [MemberCache.MemberTag(memberId)],
             cancellationToken);
         var key = MemberCache.CardKey(memberId);
-        areas.Record(key, cached.ReportServed(readNow, refreshFailed: ran && !readNow, MemberCache.CardDuration, clock.GetUtcNow()));
+        areas.Served(key, cached, readNow, refreshFailed: ran && !readNow, MemberCache.CardDuration, clock.GetUtcNow());
         if (readNow)
         {
             areas.RecordSize(key, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(cached.Value).LongLength);

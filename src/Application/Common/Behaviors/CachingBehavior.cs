@@ -45,8 +45,7 @@ public sealed class CachingBehavior<TMessage, TResponse>(
                 query.CacheTags,
                 cancellationToken);
             RecordLookup(hit: !ranHandler);
-            var outcome = cached.ReportServed(readNow, refreshFailed: ranHandler && !readNow, query.CacheDuration, clock.GetUtcNow());
-            areas.Record(query.CacheKey, outcome);
+            areas.Served(query.CacheKey, cached, readNow, refreshFailed: ranHandler && !readNow, query.CacheDuration, clock.GetUtcNow());
             if (readNow)
             {
                 areas.RecordSize(query.CacheKey, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(cached.Value).LongLength);

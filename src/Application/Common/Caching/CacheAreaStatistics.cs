@@ -15,6 +15,9 @@ public sealed class CacheAreaStatistics
     private readonly ConcurrentDictionary<string, Area> _areas = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _entries = new(StringComparer.Ordinal);
 
+    // Keys whose last refresh failed, with the read time of the value fail-safe answered instead (cleared by a fresh read).
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _staleServed = new(StringComparer.Ordinal);
+
     public CacheAreaStatistics(IFusionCache cache)
     {
         // FusionCache's own entries (tag timestamps, "__fc:…") are not an area of the product.
@@ -61,6 +64,28 @@ public sealed class CacheAreaStatistics
                 Interlocked.Increment(ref area.Stale);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Classifies a cached read and counts it: read now (a miss); stale when the refresh failed (fail-safe answered),
+    /// when the value is older than its duration, or when it is the same value a failed refresh answered before (fail-safe
+    /// re-serves it for a while without trying again); else a fresh hit.
+    /// </summary>
+    public CacheOutcome Served<T>(string key, CachedValue<T> value, bool readNow, bool refreshFailed, TimeSpan duration, DateTimeOffset now)
+    {
+        if (readNow)
+        {
+            _staleServed.TryRemove(key, out _);
+        }
+        else if (refreshFailed)
+        {
+            _staleServed[key] = value.ReadAt;
+        }
+
+        var knownStale = !readNow && _staleServed.TryGetValue(key, out var servedAt) && servedAt == value.ReadAt;
+        var outcome = value.ReportServed(readNow, refreshFailed || knownStale, duration, now);
+        Record(key, outcome);
+        return outcome;
     }
 
     /// <summary>The serialized size of the value just read for <paramref name="key"/> (the memory estimate's basis).</summary>

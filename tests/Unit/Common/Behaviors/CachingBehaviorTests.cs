@@ -93,6 +93,26 @@ public sealed class CachingBehaviorTests : IDisposable
     }
 
     [Fact]
+    public async Task The_value_a_failed_refresh_served_stays_stale_while_fail_safe_re_serves_it_and_a_fresh_read_clears_it()
+    {
+        var query = new Lookup("throttled", "tag:throttled");
+        await Read(query);
+        await _cache.ExpireAsync(query.CacheKey);
+        await _lookups.Handle(query, (_, _) => throw new TimeoutException("the database did not answer"), CancellationToken.None);
+
+        var again = CacheServe.Begin();
+        await _lookups.Handle(query, (_, _) => throw new TimeoutException("the database did not answer"), CancellationToken.None);
+        Assert.Equal(CacheOutcome.Stale, again.Outcome);
+
+        await _cache.RemoveAsync(query.CacheKey);
+        var fresh = CacheServe.Begin();
+        await Read(query);
+        var hit = CacheServe.Begin();
+        await Read(query);
+        Assert.Equal((CacheOutcome.Miss, CacheOutcome.Hit), (fresh.Outcome!.Value, hit.Outcome!.Value));
+    }
+
+    [Fact]
     public async Task Without_an_open_report_nothing_is_recorded_and_reads_work()
     {
         var result = await Task.Run(async () => await Read(new Lookup("no-report", "tag:none")));

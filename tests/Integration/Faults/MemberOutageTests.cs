@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Capacity.Application.Members;
+using Capacity.IntegrationTests.Fixtures;
+using Capacity.IntegrationTests.Members;
+using ZiggyCreatures.Caching.Fusion;
+
+namespace Capacity.IntegrationTests.Faults;
+
+/// <summary>
+/// PostgreSQL of the fault instance stops under member lookups: a member read before the outage is still answered,
+/// marked stale with its age, even once its entry is due for a refresh; an uncached member and a write fail fast with
+/// 503; /health says degraded with the circuit; readiness keeps the instance in rotation; fresh data returns after.
+/// </summary>
+[Collection(FaultCollection.Name)]
+public sealed class MemberOutageTests(FaultFixture fault) : IAsyncLifetime
+{
+    public Task InitializeAsync() => fault.WaitUntilServingAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Cached_members_are_served_stale_and_marked_while_the_rest_fails_fast_and_fresh_data_returns()
+    {
+        var reader = await fault.ReaderClientAsync();
+        var cached = (await fault.CreateMemberAsync()).GetProperty("memberId").GetGuid();
+        var uncached = (await fault.CreateMemberAsync()).GetProperty("memberId").GetGuid();
+        Assert.Equal("miss", await ServedAsync(reader, cached));
+        Assert.Equal("hit", await ServedAsync(reader, cached));
+
+        await using (var outage = await fault.StopAsync(FaultService.Postgres))
+        {
+            // Due for a refresh: the refresh fails, fail-safe answers the last value, and the answer says so.
+            await fault.Cache.ExpireAsync(MemberCache.MemberKey(cached));
+            var stale = await reader.GetAsync($"/api/members/{cached}");
+            Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+            Assert.Equal("stale", stale.Headers.GetValues("X-Cache").Single());
+            Assert.True(stale.Headers.Age is { } age && age >= TimeSpan.Zero, "a stale answer carries Age");
+            Assert.Equal(cached, JsonDocument.Parse(await stale.Content.ReadAsStringAsync()).RootElement.GetProperty("memberId").GetGuid());
+
+            var watch = Stopwatch.StartNew();
+            var missing = await reader.GetAsync($"/api/members/{uncached}");
+            var elapsed = watch.Elapsed;
+            await Problems.AssertAsync(missing, HttpStatusCode.ServiceUnavailable, "database-unavailable");
+            Assert.NotNull(missing.Headers.RetryAfter);
+            Assert.True(elapsed < FaultFixture.ClaimDeadline, $"an uncached member failed after {elapsed.TotalMilliseconds:0} ms");
+
+            var write = await fault.AdminClient.PutAsJsonAsync($"/api/admin/members/{cached}", new
+            {
+                firstName = "A", surname = "B", status = "active", expiresAt = DateTimeOffset.UtcNow.AddYears(1),
+            });
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
+
+            var health = await fault.HealthAsync();
+            Assert.Equal((HttpStatusCode.OK, "Degraded", "Unhealthy"), (health.Status, health.Overall, health.Database));
+            Assert.Equal(new FaultFixture.Probe(HttpStatusCode.OK, "Degraded"), await fault.ProbeAsync("/health/ready"));
+
+            // Still served, still marked, for as long as the outage lasts (within the fail-safe maximum).
+            Assert.Equal("stale", await ServedAsync(reader, cached));
+            await outage.EndAsync();
+        }
+
+        // Fresh data flows again without a restart: the uncached member is read, the cached one refreshed.
+        await Poll.UntilAsync(
+            async () => (await reader.GetAsync($"/api/members/{uncached}")).StatusCode, s => s == HttpStatusCode.OK, "the uncached member to be read");
+        await Poll.UntilAsync(() => ServedAsync(reader, cached), s => s != "stale", "the cached member to be fresh again");
+    }
+
+    private static async Task<string> ServedAsync(HttpClient reader, Guid memberId)
+    {
+        var response = await reader.GetAsync($"/api/members/{memberId}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response.Headers.GetValues("X-Cache").Single();
+    }
+}
