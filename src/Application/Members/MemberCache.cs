@@ -28,11 +28,11 @@ public static class MemberCache
 
     public static string CardKey(Guid memberId) => $"card:{memberId:N}";
 
-    public static string CardImageKey(Guid memberId) => $"card-png:{memberId:N}";
+    public static string CardImageKey(Guid memberId) => $"card:png:{memberId:N}";
 
-    public static string IdNumberKey(string normalizedIdNumber) => $"member-idn:{Digest(normalizedIdNumber)}";
+    public static string IdNumberKey(string normalizedIdNumber) => $"member:idn:{Digest(normalizedIdNumber)}";
 
-    public static string IdNumberTag(string normalizedIdNumber) => $"member-idn:{Digest(normalizedIdNumber)}";
+    public static string IdNumberTag(string normalizedIdNumber) => $"member:idn:{Digest(normalizedIdNumber)}";
 
     private static string Digest(string normalizedIdNumber) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedIdNumber)), 0, 16);

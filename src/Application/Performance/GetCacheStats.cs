@@ -5,7 +5,7 @@ using Mediator;
 namespace Capacity.Application.Performance;
 
 /// <summary>
-/// This instance's cache by area (members, cards, access codes …): hits, misses, hit rate, stale (fail-safe) serves,
+/// This instance's cache by area (member, card, access-code …): hits, misses, hit rate, stale (fail-safe) serves,
 /// entries held, evictions and an estimate of their memory. Served from memory: it works while the database is down.
 /// </summary>
 public static class GetCacheStats

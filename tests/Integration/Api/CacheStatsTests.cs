@@ -24,17 +24,17 @@ public sealed class CacheStatsTests(CapacityApiFactory api) : IClassFixture<Capa
         var areas = await Poll.UntilAsync(
             async () => JsonDocument.Parse(await api.AdminClient.GetStringAsync("/api/admin/cache/stats")).RootElement.GetProperty("areas")
                 .EnumerateArray().ToDictionary(a => a.GetProperty("area").GetString()!, a => a.Clone()),
-            a => a.TryGetValue("members", out var m) && m.GetProperty("entries").GetInt64() >= 1
-                && a.TryGetValue("cards", out var c) && c.GetProperty("entries").GetInt64() >= 2,
-            "the members and cards areas to show their entries");
+            a => a.TryGetValue("member", out var m) && m.GetProperty("entries").GetInt64() >= 1
+                && a.TryGetValue("card", out var c) && c.GetProperty("entries").GetInt64() >= 2,
+            "the member and card areas to show their entries");
 
-        var members = areas["members"];
+        var members = areas["member"];
         Assert.True(members.GetProperty("misses").GetInt64() >= 1);
         Assert.True(members.GetProperty("hits").GetInt64() >= 2);
         Assert.InRange(members.GetProperty("hitRate").GetDouble(), 0.01, 1);
         Assert.Equal(0, members.GetProperty("staleServes").GetInt64());
         Assert.True(members.GetProperty("estimatedBytes").GetInt64() > 100);
-        var cards = areas["cards"];
+        var cards = areas["card"];
         Assert.True(cards.GetProperty("misses").GetInt64() >= 2, cards.GetRawText());
         Assert.True(cards.GetProperty("estimatedBytes").GetInt64() > 1000, cards.GetRawText());
         Assert.DoesNotContain(areas.Keys, k => k.StartsWith("__", StringComparison.Ordinal));

@@ -70,7 +70,8 @@ public sealed class CouponIndexUsageTests(CapacityApiFactory api) : IClassFixtur
             SELECT u.id FROM unnest(ARRAY['order-2', 'order-5']) AS o(order_id)
             CROSS JOIN LATERAL (
                 SELECT * FROM coupon_usage u
-                WHERE u.coupon_id = (SELECT id FROM coupons WHERE code = 'IDX-9') AND u.order_id = o.order_id AND u.reversed_at IS NULL) u
+                WHERE u.coupon_id = (SELECT id FROM coupons WHERE code = 'IDX-9') AND u.order_id = o.order_id AND u.reversed_at IS NULL
+                LIMIT 1) u
             """);
 
         Assert.Contains("idx_coupon_usage_coupon_user", users);

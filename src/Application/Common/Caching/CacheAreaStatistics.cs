@@ -5,7 +5,7 @@ using ZiggyCreatures.Caching.Fusion.Events;
 namespace Capacity.Application.Common.Caching;
 
 /// <summary>
-/// This instance's cache by area (the key's prefix: members, cards, access codes …): how reads were served (hit, miss,
+/// This instance's cache by area (the key's prefix: member, card, access-code …): how reads were served (hit, miss,
 /// stale, as <see cref="CacheServe"/> reports them), the entries held in memory now, evictions, and an estimate of the
 /// memory they take (the serialized size of each value when it was read). Entries and evictions follow FusionCache's
 /// memory-level events, so they trail a write by moments.
@@ -32,21 +32,16 @@ public sealed class CacheAreaStatistics
         cache.Events.Memory.Eviction += (_, e) => OnEviction(e);
     }
 
-    /// <summary>The area a cache key belongs to.</summary>
-    public static string AreaOf(string key)
+    /// <summary>
+    /// The area a cache key belongs to: the part before its first ':' (each feature's cache class starts its keys with
+    /// its area: <c>member:</c>, <c>card:</c>, <c>access-code:</c>, <c>coupon:</c>, <c>client-key:</c>).
+    /// </summary>
+    public static string AreaOf(string key) => AreaSpan(key).ToString();
+
+    private static ReadOnlySpan<char> AreaSpan(string key)
     {
-        // On every cached read: compared as a span, no allocation for the known areas.
         var colon = key.IndexOf(':', StringComparison.Ordinal);
-        var prefix = colon < 0 ? key.AsSpan() : key.AsSpan(0, colon);
-        return prefix switch
-        {
-            "member" or "member-idn" => "members",
-            "card" or "card-png" => "cards",
-            "access-code" => "access-codes",
-            "coupon" => "coupons",
-            "client-key" => "client-keys",
-            _ => prefix.ToString(),
-        };
+        return colon < 0 ? key.AsSpan() : key.AsSpan(0, colon);
     }
 
     public void Record(string key, CacheOutcome outcome)
@@ -122,7 +117,13 @@ public sealed class CacheAreaStatistics
         Interlocked.Increment(ref AreaFor(e.Key).Evictions);
     }
 
-    private Area AreaFor(string key) => _areas.GetOrAdd(AreaOf(key), static _ => new Area());
+    // On every cached read: found by a span of the key, so the known areas cost no allocation.
+    private Area AreaFor(string key)
+    {
+        var lookup = _areas.GetAlternateLookup<ReadOnlySpan<char>>();
+        var area = AreaSpan(key);
+        return lookup.TryGetValue(area, out var found) ? found : _areas.GetOrAdd(area.ToString(), static _ => new Area());
+    }
 
     private sealed class Area
     {
@@ -133,7 +134,7 @@ public sealed class CacheAreaStatistics
     }
 }
 
-/// <param name="Area">members, cards, access-codes, coupons, client-keys …</param>
+/// <param name="Area">member, card, access-code, coupon, client-key …: the prefix of the area's cache keys.</param>
 /// <param name="HitRate">Reads answered from the cache (fresh or stale) over all reads; null before the first read.</param>
 /// <param name="StaleServes">Reads answered with a value past its fresh duration (fail-safe).</param>
 /// <param name="Entries">Entries held in this instance's memory now.</param>

@@ -113,14 +113,6 @@ public sealed class CachingBehaviorTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_an_open_report_nothing_is_recorded_and_reads_work()
-    {
-        var result = await Task.Run(async () => await Read(new Lookup("no-report", "tag:none")));
-
-        Assert.Equal("value 1", result.Value);
-    }
-
-    [Fact]
     public async Task Handler_runs_once_when_the_same_query_is_read_twice()
     {
         var query = new Lookup("a", "tag:a");

@@ -6,12 +6,12 @@ namespace Capacity.UnitTests.Common.Caching;
 public sealed class CacheAreaStatisticsTests
 {
     [Theory]
-    [InlineData("member:0199a3c45b6d7e8f9a0b1c2d3e4f5a6b", "members")]
-    [InlineData("member-idn:0123456789abcdef0123456789abcdef", "members")]
-    [InlineData("card:0199a3c45b6d7e8f9a0b1c2d3e4f5a6b", "cards")]
-    [InlineData("card-png:0199a3c45b6d7e8f9a0b1c2d3e4f5a6b", "cards")]
-    [InlineData("access-code:DEMO-BULK", "access-codes")]
-    [InlineData("client-key:abcd1234", "client-keys")]
+    [InlineData("member:0199a3c45b6d7e8f9a0b1c2d3e4f5a6b", "member")]
+    [InlineData("member:idn:0123456789abcdef0123456789abcdef", "member")]
+    [InlineData("card:0199a3c45b6d7e8f9a0b1c2d3e4f5a6b", "card")]
+    [InlineData("card:png:0199a3c45b6d7e8f9a0b1c2d3e4f5a6b", "card")]
+    [InlineData("access-code:DEMO-BULK", "access-code")]
+    [InlineData("client-key:abcd1234", "client-key")]
     [InlineData("rooms:42", "rooms")]
     [InlineData("plain", "plain")]
     public void A_key_belongs_to_the_area_its_prefix_names(string key, string area)
@@ -27,12 +27,12 @@ public sealed class CacheAreaStatisticsTests
 
         stats.Record("member:a", CacheOutcome.Miss);
         stats.Record("member:a", CacheOutcome.Hit);
-        stats.Record("member-idn:b", CacheOutcome.Hit);
+        stats.Record("member:idn:b", CacheOutcome.Hit);
         stats.Record("member:a", CacheOutcome.Stale);
         stats.Record("card:a", CacheOutcome.Miss);
 
-        var members = Assert.Single(stats.Snapshot(), a => a.Area == "members");
+        var members = Assert.Single(stats.Snapshot(), a => a.Area == "member");
         Assert.Equal((2L, 1L, 1L, 0.75), (members.Hits, members.Misses, members.StaleServes, members.HitRate!.Value));
-        Assert.Equal(0.0, Assert.Single(stats.Snapshot(), a => a.Area == "cards").HitRate);
+        Assert.Equal(0.0, Assert.Single(stats.Snapshot(), a => a.Area == "card").HitRate);
     }
 }
