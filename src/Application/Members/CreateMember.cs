@@ -8,8 +8,8 @@ namespace Capacity.Application.Members;
 
 /// <summary>
 /// An administrator registers a member. The API assigns the member id and the membership number; an id number that is
-/// already registered is 409 <c>member-exists</c>. A lookup of the id number made before (remembered as not found)
-/// is forgotten on every instance.
+/// already registered is 409 <c>member-exists</c>. The new member is written into both lookups' entries, over a lookup
+/// of the id number made before and remembered as not found, on every instance.
 /// </summary>
 public static class CreateMember
 {
@@ -27,12 +27,10 @@ public static class CreateMember
         DateTimeOffset? ExpiresAt,
         string? Status = null,
         DateTimeOffset? JoinedAt = null)
-        : ICommand<Result<MemberResponse>>, IInvalidatesCache<Result<MemberResponse>>
+        : ICommand<Result<MemberResponse>>, IWritesThroughCache<Result<MemberResponse>>
     {
-        public IEnumerable<string> CacheTagsToInvalidate(Result<MemberResponse> response) =>
-            [MemberCache.IdNumberTag(response.Value!.IdNumber)];
-
-        CacheTagDelivery IInvalidatesCache<Result<MemberResponse>>.TagDelivery => MemberCache.TagDelivery;
+        public IEnumerable<ICachedQuery<Result<MemberResponse>>> CachedQueriesAnswered(Result<MemberResponse> response) =>
+            [new GetMember.Query(response.Value!.MemberId), new GetMemberByIdNumber.Query(response.Value.IdNumber)];
     }
 
     internal sealed class Validator : AbstractValidator<Command>

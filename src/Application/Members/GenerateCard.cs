@@ -17,7 +17,7 @@ public static class GenerateCard
 
         public TimeSpan CacheDuration => MemberCache.CardDuration;
 
-        public IReadOnlyCollection<string> CacheTags => [MemberCache.MemberTag(MemberId)];
+        public IReadOnlyCollection<string> CacheTags => [MemberCache.CardTag(MemberId)];
     }
 
     internal sealed class Handler(IMemberStore store, ICardSigner signer, TimeProvider clock) : IQueryHandler<Query, Result<CardResponse>>

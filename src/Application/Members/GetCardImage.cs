@@ -13,7 +13,7 @@ public static class GetCardImage
 
         public TimeSpan CacheDuration => MemberCache.CardImageDuration;
 
-        public IReadOnlyCollection<string> CacheTags => [MemberCache.MemberTag(MemberId)];
+        public IReadOnlyCollection<string> CacheTags => [MemberCache.CardTag(MemberId)];
     }
 
     internal sealed class Handler(IMemberCardCache cards, IQrRenderer renderer) : IQueryHandler<Query, Result<CardImage>>

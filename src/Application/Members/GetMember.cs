@@ -5,7 +5,7 @@ using Mediator;
 
 namespace Capacity.Application.Members;
 
-/// <summary>A member by id, read through the cache (1 h; an update removes it on every instance).</summary>
+/// <summary>A member by id, read through the cache (1 h; a registration or an update writes it there).</summary>
 public static class GetMember
 {
     public sealed record Query(Guid MemberId) : ICachedQuery<Result<MemberResponse>>
@@ -14,7 +14,9 @@ public static class GetMember
 
         public TimeSpan CacheDuration => MemberCache.MemberDuration;
 
-        public IReadOnlyCollection<string> CacheTags => [MemberCache.MemberTag(MemberId)];
+        public IReadOnlyCollection<string> CacheTags => [];
+
+        public bool IsWrittenThrough => true;
     }
 
     internal sealed class Handler(IMemberStore store) : IQueryHandler<Query, Result<MemberResponse>>

@@ -8,7 +8,7 @@ namespace Capacity.Application.Members;
 
 /// <summary>
 /// A member by national id number (the seed's most frequent query), read through the cache (1 h, keyed by a digest of
-/// the number; an update or a registration of the number removes it on every instance).
+/// the number; a registration or an update writes it there, over a not-found remembered before).
 /// </summary>
 public static class GetMemberByIdNumber
 {
@@ -21,7 +21,9 @@ public static class GetMemberByIdNumber
 
         public TimeSpan CacheDuration => MemberCache.MemberDuration;
 
-        public IReadOnlyCollection<string> CacheTags => [MemberCache.IdNumberTag(Normalized)];
+        public IReadOnlyCollection<string> CacheTags => [];
+
+        public bool IsWrittenThrough => true;
     }
 
     internal sealed class Validator : AbstractValidator<Query>

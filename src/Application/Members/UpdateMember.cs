@@ -9,21 +9,24 @@ namespace Capacity.Application.Members;
 
 /// <summary>
 /// An administrator changes a member's names, status and expiry (the id number, areas and membership number stay).
-/// Both lookups of the member (by id and by id number) are removed on every instance through the backplane.
+/// The updated member is written into both lookups' entries (by id and by id number) and the card and its image are
+/// removed, on every instance through Redis and the backplane.
 /// </summary>
 public static class UpdateMember
 {
     /// <param name="Status">active, expired or suspended.</param>
     /// <param name="ExpiresAt">When the membership ends; after the member joined.</param>
     public sealed record Command(string? FirstName, string? Surname, string? Status, DateTimeOffset? ExpiresAt)
-        : ICommand<Result<MemberResponse>>, IInvalidatesCache<Result<MemberResponse>>
+        : ICommand<Result<MemberResponse>>, IInvalidatesCache<Result<MemberResponse>>, IWritesThroughCache<Result<MemberResponse>>
     {
         /// <summary>From the route, not the body.</summary>
         [JsonIgnore]
         public Guid MemberId { get; init; }
 
-        public IEnumerable<string> CacheTagsToInvalidate(Result<MemberResponse> response) =>
-            [MemberCache.MemberTag(MemberId), MemberCache.IdNumberTag(response.Value!.IdNumber)];
+        public IEnumerable<string> CacheTagsToInvalidate(Result<MemberResponse> response) => [MemberCache.CardTag(MemberId)];
+
+        public IEnumerable<ICachedQuery<Result<MemberResponse>>> CachedQueriesAnswered(Result<MemberResponse> response) =>
+            [new GetMember.Query(MemberId), new GetMemberByIdNumber.Query(response.Value!.IdNumber)];
 
         CacheTagDelivery IInvalidatesCache<Result<MemberResponse>>.TagDelivery => MemberCache.TagDelivery;
     }

@@ -33,6 +33,9 @@ internal static class CachingSetup
         IncludeFields = true,
     };
 
+    /// <summary>How soon after Redis returns a connection to it is tried again.</summary>
+    private static readonly TimeSpan ReconnectInterval = TimeSpan.FromMilliseconds(250);
+
     /// <summary>The L2 serializer (the package's System.Text.Json one with <see cref="SerializerOptions"/>).</summary>
     internal static IFusionCacheSerializer CreateSerializer() => new FusionCacheSystemTextJsonSerializer(SerializerOptions);
 
@@ -56,6 +59,10 @@ internal static class CachingSetup
                 // While Redis is unreachable, fail cache commands at once (the cache then works on L1 alone)
                 // instead of queueing them until the 5 s command timeout.
                 options.BacklogPolicy = BacklogPolicy.FailFast;
+
+                // Once Redis is back, reconnect at the next heartbeat (every second) rather than after the default
+                // exponential back-off (seconds): the backplane's missed messages are re-sent only then.
+                options.ReconnectRetryPolicy = new LinearRetry(ReconnectInterval.Milliseconds);
                 return ConnectionMultiplexer.Connect(options);
             });
             // Degraded, not unhealthy: without Redis every instance still serves from its L1 cache and the database.
@@ -88,6 +95,10 @@ internal static class CachingSetup
                 // Redis being unreachable must never fail a request: L2 and backplane errors are logged only.
                 o.DistributedCacheCircuitBreakerDuration = TimeSpan.FromSeconds(2);
                 o.BackplaneCircuitBreakerDuration = TimeSpan.FromSeconds(2);
+
+                // What the backplane missed while Redis was down is re-sent once every instance has had the time to
+                // reconnect (FusionCache's advice: longer than the client's reconnection delay).
+                o.AutoRecoveryDelay = ReconnectInterval * 4;
 
                 // Tag entries use these options, not the defaults below (a read of a tagged entry whose tag this
                 // instance has not seen asks L2 for it): without them a sick Redis would hold each such read for the

@@ -32,7 +32,7 @@ internal sealed class FusionMemberCardCache(
             },
             default,
             _options,
-            [MemberCache.MemberTag(memberId)],
+            [MemberCache.CardTag(memberId)],
             cancellationToken);
         var key = MemberCache.CardKey(memberId);
         areas.Served(key, cached, readNow, refreshFailed: ran && !readNow, MemberCache.CardDuration, clock.GetUtcNow());

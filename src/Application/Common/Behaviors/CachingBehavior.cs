@@ -36,7 +36,13 @@ public sealed class CachingBehavior<TMessage, TResponse>(
                 async (_, ct) =>
                 {
                     ranHandler = true;
+                    var started = clock.GetUtcNow();
                     var value = new CachedValue<TResponse>(await next(message, ct), clock.GetUtcNow());
+                    if (query.IsWrittenThrough)
+                    {
+                        value = await NewerWrittenAsync(query, started, ct) ?? value;
+                    }
+
                     readNow = true;
                     return value;
                 },
@@ -55,15 +61,56 @@ public sealed class CachingBehavior<TMessage, TResponse>(
         }
 
         var result = await next(message, cancellationToken);
-        if (message is IInvalidatesCache<TResponse> invalidates && (result as IOutcome)?.Error is null)
+        if ((result as IOutcome)?.Error is null)
         {
-            foreach (var tag in invalidates.CacheTagsToInvalidate(result))
+            if (message is IInvalidatesCache<TResponse> invalidates)
             {
-                await invalidator.InvalidateAsync(tag, invalidates.TagDelivery);
+                foreach (var tag in invalidates.CacheTagsToInvalidate(result))
+                {
+                    await invalidator.InvalidateAsync(tag, invalidates.TagDelivery);
+                }
+            }
+
+            // After the invalidations: a written entry is newer than any tag removed with it.
+            if (message is IWritesThroughCache<TResponse> writes)
+            {
+                await WriteThroughAsync(writes, result);
             }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The command's response becomes the answer of the queries it names: written into memory and Redis (the backplane
+    /// tells the other instances to read it from there), fresh for each query's duration, with the query's tags. The
+    /// change is committed: the write is not cancelled with the request.
+    /// </summary>
+    private async ValueTask WriteThroughAsync(IWritesThroughCache<TResponse> writes, TResponse response)
+    {
+        var written = new CachedValue<TResponse>(response, clock.GetUtcNow());
+        foreach (var query in writes.CachedQueriesAnswered(response))
+        {
+            if (!query.IsWrittenThrough)
+            {
+                throw new InvalidOperationException(
+                    $"{RequestName<TMessage>.Value} writes through {query.GetType().Name}, which does not say IsWrittenThrough: " +
+                    "a load racing the write could put the older value back.");
+            }
+
+            await cache.SetAsync(query.CacheKey, written, cache.CreateEntryOptions(duration: query.CacheDuration), query.CacheTags);
+            areas.RecordSize(query.CacheKey, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(response).LongLength);
+        }
+    }
+
+    /// <summary>
+    /// The value a command wrote through (or another load read) after this load began, if the cache holds one: this
+    /// load may have read the row before the command changed it, and must not put the older value back over it.
+    /// </summary>
+    private async ValueTask<CachedValue<TResponse>?> NewerWrittenAsync(ICachedQuery query, DateTimeOffset started, CancellationToken cancellationToken)
+    {
+        var current = await cache.TryGetAsync<CachedValue<TResponse>>(query.CacheKey, token: cancellationToken);
+        return current.HasValue && current.Value.ReadAt >= started ? current.Value : null;
     }
 
     /// <summary>

@@ -16,6 +16,13 @@ public interface ICachedQuery
 
     /// <summary>Tags that commands name to invalidate this entry.</summary>
     IReadOnlyCollection<string> CacheTags { get; }
+
+    /// <summary>
+    /// A command writes this query's answer into its entry (<see cref="IWritesThroughCache{TResponse}"/>). Then a load
+    /// that finds, once it has read the database, a value in the cache read or written after it began, answers that
+    /// value instead of its own (older) one. That costs one more cache read per miss, so only such queries pay it.
+    /// </summary>
+    bool IsWrittenThrough => false;
 }
 
 /// <inheritdoc cref="ICachedQuery"/>

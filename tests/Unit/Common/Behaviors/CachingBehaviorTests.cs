@@ -272,6 +272,94 @@ public sealed class CachingBehaviorTests : IDisposable
         Assert.Same(command, seen);
     }
 
+    [Fact]
+    public async Task A_write_through_command_makes_its_response_the_answer_without_a_load_and_fail_safe_never_answers_the_older_one()
+    {
+        var writes = Behavior<Write>();
+        var reads = Behavior<WrittenLookup>();
+        var lookup = new WrittenLookup("member");
+        await reads.Handle(lookup, (_, _) => ValueTask.FromResult<Result<string>>("before"), CancellationToken.None);
+
+        await writes.Handle(new Write("member", "after"), (c, _) => ValueTask.FromResult<Result<string>>(c.Value), CancellationToken.None);
+        var fresh = CacheServe.Begin();
+        var answer = await reads.Handle(lookup, (_, _) => throw new TimeoutException("the database did not answer"), CancellationToken.None);
+
+        // Not an expired entry that fail-safe would fall back on: the change itself, a hit.
+        Assert.Equal(("after", CacheOutcome.Hit), (answer.Value, fresh.Outcome!.Value));
+    }
+
+    [Fact]
+    public async Task A_load_that_read_the_row_before_a_write_through_does_not_put_the_older_value_back()
+    {
+        var writes = Behavior<Write>();
+        var reads = Behavior<WrittenLookup>();
+        var lookup = new WrittenLookup("racing");
+        var loading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The load reads the row (before the change), then stalls; the change commits and writes through meanwhile.
+        var racing = reads.Handle(lookup, async (_, _) =>
+        {
+            loading.SetResult();
+            await release.Task;
+            return "read before the change";
+        }, CancellationToken.None).AsTask();
+        await loading.Task;
+        await writes.Handle(new Write("racing", "the change"), (c, _) => ValueTask.FromResult<Result<string>>(c.Value), CancellationToken.None);
+        release.SetResult();
+
+        Assert.Equal("the change", (await racing).Value);
+        var next = await reads.Handle(lookup, (_, _) => ValueTask.FromResult<Result<string>>("a later load"), CancellationToken.None);
+        Assert.Equal("the change", next.Value);
+    }
+
+    [Fact]
+    public async Task A_failed_command_writes_nothing_through()
+    {
+        var writes = Behavior<Write>();
+        var reads = Behavior<WrittenLookup>();
+        var lookup = new WrittenLookup("refused");
+        await reads.Handle(lookup, (_, _) => ValueTask.FromResult<Result<string>>("before"), CancellationToken.None);
+
+        await writes.Handle(new Write("refused", "after"), (_, _) => ValueTask.FromResult<Result<string>>(Conflict), CancellationToken.None);
+
+        Assert.Equal("before", (await reads.Handle(lookup, (_, _) => ValueTask.FromResult<Result<string>>("reloaded"), CancellationToken.None)).Value);
+    }
+
+    [Fact]
+    public async Task Writing_through_a_query_that_does_not_guard_its_loads_is_refused()
+    {
+        var writes = Behavior<UnguardedWrite>();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            writes.Handle(new UnguardedWrite(), (_, _) => ValueTask.FromResult<Result<string>>("x"), CancellationToken.None).AsTask());
+    }
+
+    private CachingBehavior<T, Result<string>> Behavior<T>()
+        where T : notnull, IMessage =>
+        new(_cache, Invalidator(new CachingOptions()), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
+
+    public sealed record WrittenLookup(string Key) : ICachedQuery<Result<string>>
+    {
+        public string CacheKey => $"caching-behavior-tests:written:{Key}";
+
+        public TimeSpan CacheDuration => TimeSpan.FromHours(1);
+
+        public IReadOnlyCollection<string> CacheTags => [];
+
+        public bool IsWrittenThrough => true;
+    }
+
+    public sealed record Write(string Key, string Value) : ICommand<Result<string>>, IWritesThroughCache<Result<string>>
+    {
+        public IEnumerable<ICachedQuery<Result<string>>> CachedQueriesAnswered(Result<string> response) => [new WrittenLookup(Key)];
+    }
+
+    public sealed record UnguardedWrite : ICommand<Result<string>>, IWritesThroughCache<Result<string>>
+    {
+        public IEnumerable<ICachedQuery<Result<string>>> CachedQueriesAnswered(Result<string> response) => [new Untagged()];
+    }
+
     private static async Task OpenAsync(DatabaseCircuitBreaker breaker)
     {
         for (var i = 0; i < 2; i++)
