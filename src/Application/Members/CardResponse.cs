@@ -1,5 +1,3 @@
-using Capacity.Domain.Members;
-
 namespace Capacity.Application.Members;
 
 /// <param name="FullName">First name and surname.</param>
@@ -14,12 +12,12 @@ public sealed record CardResponse(
     Guid MemberId, string MembershipNumber, string FullName, string Status, DateTimeOffset ValidFrom, DateTimeOffset ValidTo, string QrPayload)
 {
     /// <summary>Issues a member's card: the data and its signed payload, signed now.</summary>
-    public static CardResponse Issue(Member member, ICardSigner signer, DateTimeOffset now)
+    public static CardResponse Issue(MemberResponse member, ICardSigner signer, DateTimeOffset now)
     {
-        var status = MemberRules.Text(member.Status);
-        var payload = signer.Sign(new CardClaims(member.Id, member.MembershipNumber, status, member.ExpiresAt, now));
+        var payload = signer.Sign(new CardClaims(member.MemberId, member.MembershipNumber, member.Status, member.ExpiresAt, now));
         return new CardResponse(
-            member.Id, member.MembershipNumber, $"{member.FirstName} {member.Surname}", status, member.JoinedAt, member.ExpiresAt, payload);
+            member.MemberId, member.MembershipNumber, $"{member.FirstName} {member.Surname}", member.Status, member.JoinedAt,
+            member.ExpiresAt, payload);
     }
 }
 

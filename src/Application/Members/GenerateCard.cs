@@ -1,6 +1,5 @@
 using Capacity.Application.Common.Messaging;
 using Capacity.Domain.Common;
-using Capacity.Domain.Members;
 using Mediator;
 
 namespace Capacity.Application.Members;
@@ -20,11 +19,9 @@ public static class GenerateCard
         public IReadOnlyCollection<string> CacheTags => [MemberCache.CardTag(MemberId)];
     }
 
-    internal sealed class Handler(IMemberStore store, ICardSigner signer, TimeProvider clock) : IQueryHandler<Query, Result<CardResponse>>
+    internal sealed class Handler(CardIssuer issuer) : IQueryHandler<Query, Result<CardResponse>>
     {
         public async ValueTask<Result<CardResponse>> Handle(Query query, CancellationToken cancellationToken) =>
-            await store.FindAsync(query.MemberId, cancellationToken) is { } member
-                ? CardResponse.Issue(member, signer, clock.GetUtcNow())
-                : MemberErrors.NotFound(query.MemberId);
+            await issuer.IssueAsync(query.MemberId, cancellationToken);
     }
 }

@@ -1,7 +1,6 @@
 using Capacity.Application.Common.Caching;
 using Capacity.Application.Members;
 using Capacity.Domain.Common;
-using Capacity.Domain.Members;
 using ZiggyCreatures.Caching.Fusion;
 
 namespace Capacity.Infrastructure.Members;
@@ -11,7 +10,7 @@ namespace Capacity.Infrastructure.Members;
 /// behavior (same key, duration and tag, entry options built as the behavior builds them).
 /// </summary>
 internal sealed class FusionMemberCardCache(
-    IFusionCache cache, IMemberStore store, ICardSigner signer, CacheAreaStatistics areas, TimeProvider clock) : IMemberCardCache
+    IFusionCache cache, CardIssuer issuer, CacheAreaStatistics areas, TimeProvider clock) : IMemberCardCache
 {
     private readonly FusionCacheEntryOptions _options = cache.CreateEntryOptions(duration: MemberCache.CardDuration);
 
@@ -24,9 +23,7 @@ internal sealed class FusionMemberCardCache(
             async (_, ct) =>
             {
                 ran = true;
-                Result<CardResponse> card = await store.FindAsync(memberId, ct) is { } member
-                    ? CardResponse.Issue(member, signer, clock.GetUtcNow())
-                    : MemberErrors.NotFound(memberId);
+                var card = await issuer.IssueAsync(memberId, ct);
                 readNow = true;
                 return new CachedValue<Result<CardResponse>>(card, clock.GetUtcNow());
             },

@@ -80,6 +80,8 @@ public sealed class MemberOutageTests(FaultFixture fault) : IAsyncLifetime
         var idNumber = created.GetProperty("idNumber").GetString()!;
         Assert.Equal("Before", (await LookupAsync(reader, $"/api/members/{memberId}")).Surname);
         Assert.Equal("Before", (await LookupAsync(reader, $"/api/members/by-id-number/{idNumber}")).Surname);
+        Assert.Equal("active", await CardStatusAsync(reader, memberId));
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/api/members/{memberId}/card.png")).StatusCode);
 
         var update = await fault.AdminClient.PutAsJsonAsync($"/api/admin/members/{memberId}", new
         {
@@ -92,6 +94,11 @@ public sealed class MemberOutageTests(FaultFixture fault) : IAsyncLifetime
             // Expired entries would be fail-safe's fallback and answer "Before"; the update wrote the lookups instead.
             Assert.Equal(new Lookup("After", "suspended", "hit"), await LookupAsync(reader, $"/api/members/{memberId}"));
             Assert.Equal(new Lookup("After", "suspended", "hit"), await LookupAsync(reader, $"/api/members/by-id-number/{idNumber}"));
+
+            // The update removed the card; it is issued again from the member the update wrote, database or not.
+            Assert.Equal("suspended", await CardStatusAsync(reader, memberId));
+            var image = await reader.GetAsync($"/api/members/{memberId}/card.png");
+            Assert.Equal((HttpStatusCode.OK, "miss"), (image.StatusCode, image.Headers.GetValues("X-Cache").Single()));
             await outage.EndAsync();
         }
 
@@ -104,6 +111,13 @@ public sealed class MemberOutageTests(FaultFixture fault) : IAsyncLifetime
     }
 
     private sealed record Lookup(string Surname, string Status, string Served);
+
+    private static async Task<string> CardStatusAsync(HttpClient reader, Guid memberId)
+    {
+        var response = await reader.PostAsync($"/api/members/{memberId}/card", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString()!;
+    }
 
     private static async Task<Lookup> LookupAsync(HttpClient reader, string path)
     {
