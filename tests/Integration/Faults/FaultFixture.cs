@@ -19,10 +19,13 @@ public sealed class FaultFixture : CapacityApiFactory, IAsyncLifetime
     /// <summary>How long a claim may wait for its code (Claims:Deadline) before it is answered busy.</summary>
     public static readonly TimeSpan ClaimDeadline = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long the database breaker stays open before one request probes the database again.</summary>
+    public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(2);
+
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["CircuitBreaker:MinimumThroughput"] = "2",
-        ["CircuitBreaker:BreakDuration"] = "00:00:02",
+        ["CircuitBreaker:BreakDuration"] = BreakDuration.ToString("c"),
         ["CircuitBreaker:SamplingDuration"] = "00:00:10",
         ["Caching:FailSafeThrottleDuration"] = "00:00:01",
         ["Claims:Deadline"] = ClaimDeadline.ToString("c"),

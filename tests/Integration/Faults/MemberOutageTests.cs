@@ -5,6 +5,7 @@ using System.Text.Json;
 using Capacity.Application.Members;
 using Capacity.IntegrationTests.Fixtures;
 using Capacity.IntegrationTests.Members;
+using Xunit.Abstractions;
 using ZiggyCreatures.Caching.Fusion;
 
 namespace Capacity.IntegrationTests.Faults;
@@ -15,7 +16,7 @@ namespace Capacity.IntegrationTests.Faults;
 /// 503; /health says degraded with the circuit; readiness keeps the instance in rotation; fresh data returns after.
 /// </summary>
 [Collection(FaultCollection.Name)]
-public sealed class MemberOutageTests(FaultFixture fault) : IAsyncLifetime
+public sealed class MemberOutageTests(FaultFixture fault, ITestOutputHelper output) : IAsyncLifetime
 {
     public Task InitializeAsync() => fault.WaitUntilServingAsync();
 
@@ -108,6 +109,100 @@ public sealed class MemberOutageTests(FaultFixture fault) : IAsyncLifetime
         var reread = await Poll.UntilAsync(
             () => LookupAsync(reader, $"/api/members/{memberId}"), l => l.Served != "stale", "the member to be read from the database again");
         Assert.Equal(new Lookup("After", "suspended", "miss"), reread);
+    }
+
+    [Fact]
+    public async Task Under_a_steady_stream_of_lookups_cached_members_are_always_answered_and_the_rest_503_until_fresh_data_flows()
+    {
+        var reader = await fault.ReaderClientAsync();
+        var cached = new List<Guid>();
+        for (var i = 0; i < 8; i++)
+        {
+            cached.Add((await fault.CreateMemberAsync()).GetProperty("memberId").GetGuid());
+        }
+
+        var phase = (int)Phase.Before;
+        var outcomes = new System.Collections.Concurrent.ConcurrentQueue<Outcome>();
+        using var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, 4).Select(async worker =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                // One lookup in four is of a member no cache holds (an id never registered: the database must answer).
+                var isCached = (i + worker) % 4 != 0;
+                var id = isCached ? cached[i % cached.Count] : Guid.CreateVersion7();
+                var seenIn = (Phase)Volatile.Read(ref phase);
+                var watch = Stopwatch.StartNew();
+                using var response = await reader.GetAsync($"/api/members/{id}", CancellationToken.None);
+                var elapsed = watch.Elapsed;
+                var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
+                outcomes.Enqueue(new Outcome(
+                    seenIn, (Phase)Volatile.Read(ref phase), isCached, (int)response.StatusCode, response.Headers.RetryAfter is not null, elapsed, ProblemType(body)));
+            }
+        }).ToArray();
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Stopwatch sinceRestart;
+        Volatile.Write(ref phase, (int)Phase.Stopping);
+        await using (var outage = await fault.StopAsync(FaultService.Postgres))
+        {
+            await Poll.UntilAsync(fault.HealthAsync, h => h.Circuit == "Open", "the breaker to open");
+            Volatile.Write(ref phase, (int)Phase.BreakerOpen);
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await outage.EndAsync();
+            sinceRestart = Stopwatch.StartNew();
+        }
+
+        Volatile.Write(ref phase, (int)Phase.After);
+        await Poll.UntilAsync(
+            async () => (await reader.GetAsync($"/api/members/{Guid.CreateVersion7()}")).StatusCode,
+            s => s == HttpStatusCode.NotFound, "an uncached lookup to be answered from the database again");
+        var recovery = sinceRestart.Elapsed;
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        var all = outcomes.ToArray();
+        Assert.All(all.Where(o => o.Cached), o => Assert.Equal(200, o.Status));
+        Assert.All(all.Where(o => !o.Cached), o => Assert.True(
+            o.Status == 404 || (o.Status == 503 && o.RetryAfter && o.Problem == "database-unavailable"),
+            $"an uncached lookup answered {o.Status} {o.Problem} (Retry-After: {o.RetryAfter})"));
+        Assert.All(all.Where(o => o is { Cached: false, Answered: Phase.Before }), o => Assert.Equal(404, o.Status));
+        var refused = all.Where(o => o is { Cached: false, Sent: Phase.BreakerOpen, Answered: Phase.BreakerOpen }).ToArray();
+        Assert.NotEmpty(refused);
+        Assert.All(refused, o => Assert.Equal(503, o.Status));
+        Assert.True(all.Count(o => o is { Cached: true, Sent: Phase.BreakerOpen }) > 50, "cached lookups ran through the outage");
+
+        // Issue 14: fresh data within the break duration plus one probe (the probe may wait for a connection).
+        Assert.True(recovery < FaultFixture.BreakDuration + FaultFixture.ClaimDeadline, $"fresh data returned {recovery.TotalMilliseconds:0} ms after the restart");
+        var times = refused.Select(o => o.Elapsed.TotalMilliseconds).Order().ToArray();
+        output.WriteLine(
+            $"{all.Length} lookups; with the breaker open {refused.Length} uncached answered 503 in p50 {times[times.Length / 2]:0.0} ms, " +
+            $"p99 {times[(int)Math.Min(times.Length - 1, Math.Ceiling(times.Length * 0.99) - 1)]:0.0} ms, max {times[^1]:0.0} ms; " +
+            $"fresh data {recovery.TotalMilliseconds:0} ms after the restart");
+    }
+
+    private enum Phase
+    {
+        Before,
+        Stopping,
+        BreakerOpen,
+        After,
+    }
+
+    /// <param name="Sent">What the test was doing when the lookup was sent.</param>
+    /// <param name="Answered">What it was doing when the answer arrived.</param>
+    private sealed record Outcome(Phase Sent, Phase Answered, bool Cached, int Status, bool RetryAfter, TimeSpan Elapsed, string? Problem);
+
+    private static string? ProblemType(string body)
+    {
+        if (!body.StartsWith('{'))
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.TryGetProperty("type", out var type) ? type.GetString()?.Split(':')[^1] : null;
     }
 
     private sealed record Lookup(string Surname, string Status, string Served);

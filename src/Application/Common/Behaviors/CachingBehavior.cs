@@ -98,7 +98,7 @@ public sealed class CachingBehavior<TMessage, TResponse>(
                     "a load racing the write could put the older value back.");
             }
 
-            await cache.SetAsync(query.CacheKey, written, cache.CreateEntryOptions(duration: query.CacheDuration), query.CacheTags);
+            await cache.SetAsync(query.CacheKey, written, OptionsFor(query.CacheDuration), query.CacheTags);
             areas.RecordSize(query.CacheKey, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(response).LongLength);
         }
     }
@@ -132,8 +132,23 @@ public sealed class CachingBehavior<TMessage, TResponse>(
                     $"remembered ({invalidator.MemoryDuration}): raise {CachingOptions.TagMemoryDurationSetting} to at least {duration}.");
             }
 
-            options = cache.CreateEntryOptions(duration: duration);
+            options = OptionsFor(duration);
             _entryOptions = options;
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// The cache's defaults with <paramref name="duration"/>. An entry cached longer than fail-safe keeps values (card
+    /// images: 4 h against 2 h) is kept for its duration: FusionCache would do the same, logging a warning on every write.
+    /// </summary>
+    private FusionCacheEntryOptions OptionsFor(TimeSpan duration)
+    {
+        var options = cache.CreateEntryOptions(duration: duration);
+        if (options.IsFailSafeEnabled && options.FailSafeMaxDuration < duration)
+        {
+            options.FailSafeMaxDuration = duration;
         }
 
         return options;
