@@ -1,23 +1,42 @@
 using Capacity.Application.Common.Caching;
+using Capacity.Application.Common.Resilience;
 using Capacity.Domain.Common;
 using Capacity.Domain.Members;
+using Polly.CircuitBreaker;
 using ZiggyCreatures.Caching.Fusion;
 
 namespace Capacity.Application.Members;
 
 /// <summary>
-/// Issues a member's card from the member the lookups answer when the cache holds it fresh (what a registration or an
-/// update wrote through, or a lookup read), else from the database. So a card drawn right after an update shows the
-/// update even when PostgreSQL stopped a moment later, and a card costs no database read for a member just looked up.
+/// Issues a member's card from the database, through the database circuit breaker. When the database cannot answer
+/// (down, or the breaker open), from the member the lookups hold if the cache has it fresh — what the last registration
+/// or update wrote through — so a card drawn right after an update shows it even when PostgreSQL stopped a moment
+/// later; without such a member the failure stands (and fail-safe may answer the card from before).
+/// The database comes first on purpose: an update writes the member and removes the card as two backplane messages, and
+/// an instance rebuilding the card between them would otherwise sign the member from before the update.
 /// </summary>
-public sealed class CardIssuer(IFusionCache cache, IMemberStore store, ICardSigner signer, TimeProvider clock)
+public sealed class CardIssuer(
+    IFusionCache cache, IMemberStore store, ICardSigner signer, TimeProvider clock, DatabaseCircuitBreaker breaker, IDatabaseFaults faults)
 {
     public async Task<Result<CardResponse>> IssueAsync(Guid memberId, CancellationToken cancellationToken)
     {
-        var looked = await cache.TryGetAsync<CachedValue<Result<MemberResponse>>>(MemberCache.MemberKey(memberId), token: cancellationToken);
-        var member = looked.HasValue && looked.Value.Value.IsSuccess
-            ? looked.Value.Value.Value!
-            : await store.FindAsync(memberId, cancellationToken) is { } stored ? MemberResponse.From(stored) : null;
+        MemberResponse? member;
+        try
+        {
+            member = await breaker.ExecuteAsync(
+                async ct => await store.FindAsync(memberId, ct) is { } stored ? MemberResponse.From(stored) : null, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is BrokenCircuitException || faults.IsUnavailable(e)))
+        {
+            var looked = await cache.TryGetAsync<CachedValue<Result<MemberResponse>>>(MemberCache.MemberKey(memberId), token: cancellationToken);
+            if (!looked.HasValue || !looked.Value.Value.IsSuccess)
+            {
+                throw;
+            }
+
+            member = looked.Value.Value.Value!;
+        }
+
         return member is null ? MemberErrors.NotFound(memberId) : CardResponse.Issue(member, signer, clock.GetUtcNow());
     }
 }

@@ -29,7 +29,7 @@ public static class CreateMember
         DateTimeOffset? JoinedAt = null)
         : ICommand<Result<MemberResponse>>, IWritesThroughCache<Result<MemberResponse>>
     {
-        public IEnumerable<ICachedQuery<Result<MemberResponse>>> CachedQueriesAnswered(Result<MemberResponse> response) =>
+        public IEnumerable<IWrittenThroughQuery<Result<MemberResponse>>> CachedQueriesAnswered(Result<MemberResponse> response) =>
             [new GetMember.Query(response.Value!.MemberId), new GetMemberByIdNumber.Query(response.Value.IdNumber)];
     }
 

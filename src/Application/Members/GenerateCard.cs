@@ -10,7 +10,7 @@ namespace Capacity.Application.Members;
 /// </summary>
 public static class GenerateCard
 {
-    public sealed record Query(Guid MemberId) : ICachedQuery<Result<CardResponse>>
+    public sealed record Query(Guid MemberId) : ICachedQuery<Result<CardResponse>>, IHandlesDatabaseFaults
     {
         public string CacheKey => MemberCache.CardKey(MemberId);
 

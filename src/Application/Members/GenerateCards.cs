@@ -1,6 +1,8 @@
+using Capacity.Application.Common.Messaging;
 using Capacity.Application.Common.Resilience;
 using FluentValidation;
 using Mediator;
+using Polly.CircuitBreaker;
 
 namespace Capacity.Application.Members;
 
@@ -18,7 +20,7 @@ public static class GenerateCards
 
     /// <param name="MemberIds">1-100 member ids; a repeated id is answered once.</param>
     /// <param name="Concurrency">How many cards are built at once: 1-20, default 5.</param>
-    public sealed record Query(IReadOnlyList<Guid>? MemberIds, int? Concurrency = null) : IQuery<Response>;
+    public sealed record Query(IReadOnlyList<Guid>? MemberIds, int? Concurrency = null) : IQuery<Response>, IHandlesDatabaseFaults;
 
     /// <param name="Cards">The cards built, in the order of the request.</param>
     /// <param name="Failures">The members without a card, with why: member-not-found, or unavailable (retry later).</param>
@@ -54,7 +56,7 @@ public static class GenerateCards
                     var card = await cards.GetAsync(ids[i], ct);
                     outcomes[i] = card.IsSuccess ? (card.Value, null) : (null, new Failure(ids[i], card.Error!.Code));
                 }
-                catch (Exception e) when (!ct.IsCancellationRequested && faults.IsUnavailable(e))
+                catch (Exception e) when (!ct.IsCancellationRequested && (e is BrokenCircuitException || faults.IsUnavailable(e)))
                 {
                     outcomes[i] = (null, new Failure(ids[i], "unavailable"));
                 }

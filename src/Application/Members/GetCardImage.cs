@@ -7,7 +7,7 @@ namespace Capacity.Application.Members;
 /// <summary>A member's card QR code as a PNG image (of the cached card's payload), cached 4 h as the seed caches QR codes.</summary>
 public static class GetCardImage
 {
-    public sealed record Query(Guid MemberId) : ICachedQuery<Result<CardImage>>
+    public sealed record Query(Guid MemberId) : ICachedQuery<Result<CardImage>>, IHandlesDatabaseFaults
     {
         public string CacheKey => MemberCache.CardImageKey(MemberId);
 

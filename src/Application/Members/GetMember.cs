@@ -8,15 +8,13 @@ namespace Capacity.Application.Members;
 /// <summary>A member by id, read through the cache (1 h; a registration or an update writes it there).</summary>
 public static class GetMember
 {
-    public sealed record Query(Guid MemberId) : ICachedQuery<Result<MemberResponse>>
+    public sealed record Query(Guid MemberId) : IWrittenThroughQuery<Result<MemberResponse>>
     {
         public string CacheKey => MemberCache.MemberKey(MemberId);
 
         public TimeSpan CacheDuration => MemberCache.MemberDuration;
 
         public IReadOnlyCollection<string> CacheTags => [];
-
-        public bool IsWrittenThrough => true;
     }
 
     internal sealed class Handler(IMemberStore store) : IQueryHandler<Query, Result<MemberResponse>>

@@ -13,7 +13,7 @@ namespace Capacity.Application.Members;
 public static class GetMemberByIdNumber
 {
     /// <param name="IdNumber">6-20 letters and digits, matched case-insensitively.</param>
-    public sealed record Query(string IdNumber) : ICachedQuery<Result<MemberResponse>>
+    public sealed record Query(string IdNumber) : IWrittenThroughQuery<Result<MemberResponse>>
     {
         private string Normalized => MemberRules.NormalizeIdNumber(IdNumber);
 
@@ -22,8 +22,6 @@ public static class GetMemberByIdNumber
         public TimeSpan CacheDuration => MemberCache.MemberDuration;
 
         public IReadOnlyCollection<string> CacheTags => [];
-
-        public bool IsWrittenThrough => true;
     }
 
     internal sealed class Validator : AbstractValidator<Query>

@@ -25,7 +25,7 @@ public static class UpdateMember
 
         public IEnumerable<string> CacheTagsToInvalidate(Result<MemberResponse> response) => [MemberCache.CardTag(MemberId)];
 
-        public IEnumerable<ICachedQuery<Result<MemberResponse>>> CachedQueriesAnswered(Result<MemberResponse> response) =>
+        public IEnumerable<IWrittenThroughQuery<Result<MemberResponse>>> CachedQueriesAnswered(Result<MemberResponse> response) =>
             [new GetMember.Query(MemberId), new GetMemberByIdNumber.Query(response.Value!.IdNumber)];
 
         CacheTagDelivery IInvalidatesCache<Result<MemberResponse>>.TagDelivery => MemberCache.TagDelivery;

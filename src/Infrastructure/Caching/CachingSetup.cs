@@ -33,7 +33,7 @@ internal static class CachingSetup
         IncludeFields = true,
     };
 
-    /// <summary>How soon after Redis returns a connection to it is tried again.</summary>
+    /// <summary>The least time between two attempts to reconnect to Redis (attempts are made at the client's heartbeat).</summary>
     private static readonly TimeSpan ReconnectInterval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The L2 serializer (the package's System.Text.Json one with <see cref="SerializerOptions"/>).</summary>
@@ -62,7 +62,7 @@ internal static class CachingSetup
 
                 // Once Redis is back, reconnect at the next heartbeat (every second) rather than after the default
                 // exponential back-off (seconds): the backplane's missed messages are re-sent only then.
-                options.ReconnectRetryPolicy = new LinearRetry(ReconnectInterval.Milliseconds);
+                options.ReconnectRetryPolicy = new LinearRetry((int)ReconnectInterval.TotalMilliseconds);
                 return ConnectionMultiplexer.Connect(options);
             });
             // Degraded, not unhealthy: without Redis every instance still serves from its L1 cache and the database.
@@ -97,8 +97,10 @@ internal static class CachingSetup
                 o.BackplaneCircuitBreakerDuration = TimeSpan.FromSeconds(2);
 
                 // What the backplane missed while Redis was down is re-sent once every instance has had the time to
-                // reconnect (FusionCache's advice: longer than the client's reconnection delay).
-                o.AutoRecoveryDelay = ReconnectInterval * 4;
+                // reconnect (FusionCache's advice: longer than the client's reconnection delay): pub/sub keeps nothing
+                // for an instance not yet subscribed again. Each instance retries at its own heartbeat (every second, at
+                // its own offset) and then connects and subscribes: 3 s covers that with room on a busy machine.
+                o.AutoRecoveryDelay = TimeSpan.FromSeconds(3);
 
                 // Tag entries use these options, not the defaults below (a read of a tagged entry whose tag this
                 // instance has not seen asks L2 for it): without them a sick Redis would hold each such read for the

@@ -3,6 +3,8 @@ using Capacity.Application.Common.Messaging;
 using Capacity.Application.Common.Metrics;
 using Capacity.Domain.Common;
 using Mediator;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ZiggyCreatures.Caching.Fusion;
 
 namespace Capacity.Application.Common.Behaviors;
@@ -15,8 +17,13 @@ namespace Capacity.Application.Common.Behaviors;
 /// It sits outside the circuit breaker: a fresh hit never asks the breaker, and an open breaker makes
 /// the factory fail so that fail-safe serves the last value.
 /// </summary>
-public sealed class CachingBehavior<TMessage, TResponse>(
-    IFusionCache cache, TagInvalidator invalidator, OperationMonitor monitor, CacheAreaStatistics areas, TimeProvider clock)
+public sealed partial class CachingBehavior<TMessage, TResponse>(
+    IFusionCache cache,
+    TagInvalidator invalidator,
+    OperationMonitor monitor,
+    CacheAreaStatistics areas,
+    TimeProvider clock,
+    ILogger<CachingBehavior<TMessage, TResponse>>? logger = null)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -38,7 +45,7 @@ public sealed class CachingBehavior<TMessage, TResponse>(
                     ranHandler = true;
                     var started = clock.GetUtcNow();
                     var value = new CachedValue<TResponse>(await next(message, ct), clock.GetUtcNow());
-                    if (query.IsWrittenThrough)
+                    if (query is IWrittenThroughQuery)
                     {
                         value = await NewerWrittenAsync(query, started, ct) ?? value;
                     }
@@ -63,6 +70,13 @@ public sealed class CachingBehavior<TMessage, TResponse>(
         var result = await next(message, cancellationToken);
         if ((result as IOutcome)?.Error is null)
         {
+            // Written before the invalidations: what is rebuilt after a removal (a card from its member) must find the
+            // written value, on this instance and, as the backplane delivers them in order, on the others.
+            if (message is IWritesThroughCache<TResponse> writes)
+            {
+                await WriteThroughAsync(writes, result);
+            }
+
             if (message is IInvalidatesCache<TResponse> invalidates)
             {
                 foreach (var tag in invalidates.CacheTagsToInvalidate(result))
@@ -70,38 +84,55 @@ public sealed class CachingBehavior<TMessage, TResponse>(
                     await invalidator.InvalidateAsync(tag, invalidates.TagDelivery);
                 }
             }
-
-            // After the invalidations: a written entry is newer than any tag removed with it.
-            if (message is IWritesThroughCache<TResponse> writes)
-            {
-                await WriteThroughAsync(writes, result);
-            }
         }
 
         return result;
     }
 
     /// <summary>
-    /// The command's response becomes the answer of the queries it names: written into memory and Redis (the backplane
-    /// tells the other instances to read it from there), fresh for each query's duration, with the query's tags. The
-    /// change is committed: the write is not cancelled with the request.
+    /// The command's response becomes the answer of the queries it names: written into memory and Redis, then the
+    /// backplane tells the other instances to read it from there; fresh for each query's duration, with its tags. Both
+    /// are awaited (not left to the background as cache writes are), so that another instance's load, looking again
+    /// before it stores its value, finds this one in Redis. The change is committed: the write is not cancelled with the
+    /// request, and a cache that fails it is logged, never turned into an error for a change that was made (Redis down:
+    /// FusionCache re-sends the write once it returns).
     /// </summary>
     private async ValueTask WriteThroughAsync(IWritesThroughCache<TResponse> writes, TResponse response)
     {
         var written = new CachedValue<TResponse>(response, clock.GetUtcNow());
         foreach (var query in writes.CachedQueriesAnswered(response))
         {
-            if (!query.IsWrittenThrough)
+            try
             {
-                throw new InvalidOperationException(
-                    $"{RequestName<TMessage>.Value} writes through {query.GetType().Name}, which does not say IsWrittenThrough: " +
-                    "a load racing the write could put the older value back.");
+                var options = OptionsFor(query.CacheDuration);
+                options.AllowBackgroundDistributedCacheOperations = false;
+                options.AllowBackgroundBackplaneOperations = false;
+                await cache.SetAsync(query.CacheKey, written, options, query.CacheTags);
+                areas.RecordSize(query.CacheKey, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(response).LongLength);
             }
-
-            await cache.SetAsync(query.CacheKey, written, OptionsFor(query.CacheDuration), query.CacheTags);
-            areas.RecordSize(query.CacheKey, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(response).LongLength);
+            catch (Exception e)
+            {
+                LogWriteThroughFailed(logger ?? (ILogger)NullLogger.Instance, e, RequestName<TMessage>.Value, query.CacheKey);
+                await ForgetAsync(query.CacheKey);
+            }
         }
     }
+
+    /// <summary>After a failed write-through, at least no older value stays fresh here (best effort).</summary>
+    private async ValueTask ForgetAsync(string key)
+    {
+        try
+        {
+            await cache.ExpireAsync(key);
+        }
+        catch (Exception e)
+        {
+            LogWriteThroughFailed(logger ?? (ILogger)NullLogger.Instance, e, RequestName<TMessage>.Value, key);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Request} changed data but could not write it into the cache entry {Key}; lookups may answer the value from before the change until it expires.")]
+    private static partial void LogWriteThroughFailed(ILogger logger, Exception exception, string request, string key);
 
     /// <summary>
     /// The value a command wrote through (or another load read) after this load began, if the cache holds one: this

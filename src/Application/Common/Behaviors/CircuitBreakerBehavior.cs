@@ -6,7 +6,8 @@ namespace Capacity.Application.Common.Behaviors;
 
 /// <summary>
 /// Innermost behavior: runs every request through the shared <see cref="DatabaseCircuitBreaker"/>, except those
-/// that declare <see cref="IWithoutDatabase"/> (opt-out, so a request that declares nothing is protected).
+/// that declare <see cref="IWithoutDatabase"/> or <see cref="IHandlesDatabaseFaults"/> (opt-out, so a request that
+/// declares nothing is protected).
 /// </summary>
 public sealed class CircuitBreakerBehavior<TMessage, TResponse>(DatabaseCircuitBreaker breaker)
     : IPipelineBehavior<TMessage, TResponse>
@@ -14,7 +15,7 @@ public sealed class CircuitBreakerBehavior<TMessage, TResponse>(DatabaseCircuitB
 {
     public ValueTask<TResponse> Handle(
         TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>
-        message is IWithoutDatabase
+        message is IWithoutDatabase or IHandlesDatabaseFaults
             ? next(message, cancellationToken)
             : breaker.ExecuteAsync(ct => next(message, ct), cancellationToken);
 }

@@ -16,14 +16,17 @@ public interface ICachedQuery
 
     /// <summary>Tags that commands name to invalidate this entry.</summary>
     IReadOnlyCollection<string> CacheTags { get; }
-
-    /// <summary>
-    /// A command writes this query's answer into its entry (<see cref="IWritesThroughCache{TResponse}"/>). Then a load
-    /// that finds, once it has read the database, a value in the cache read or written after it began, answers that
-    /// value instead of its own (older) one. That costs one more cache read per miss, so only such queries pay it.
-    /// </summary>
-    bool IsWrittenThrough => false;
 }
 
 /// <inheritdoc cref="ICachedQuery"/>
 public interface ICachedQuery<out TResponse> : IQuery<TResponse>, ICachedQuery;
+
+/// <summary>
+/// A cached query whose answer commands write into its entry (<see cref="IWritesThroughCache{TResponse}"/>). Its load,
+/// once it has read the database, looks at the entry again: a value written (or read) after the load began is answered
+/// instead of the load's own, possibly older, one. That costs one more cache read per miss, so only such queries pay it.
+/// </summary>
+public interface IWrittenThroughQuery : ICachedQuery;
+
+/// <inheritdoc cref="IWrittenThroughQuery"/>
+public interface IWrittenThroughQuery<out TResponse> : ICachedQuery<TResponse>, IWrittenThroughQuery;

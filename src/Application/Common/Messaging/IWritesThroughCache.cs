@@ -6,11 +6,11 @@ namespace Capacity.Application.Common.Messaging;
 /// (memory, Redis, and the backplane tells the other instances) instead of expiring them. An expired entry is still
 /// fail-safe's fallback: a lookup that fails right after the change (the database stopped) would answer the value
 /// from before the change; a written entry answers the change itself, fresh, for its whole duration.
-/// The queries must say <see cref="ICachedQuery.IsWrittenThrough"/>, so that a load that was reading the old row
-/// while the command ran cannot put it back over the written value (FusionCache #613/#625).
+/// The queries are <see cref="IWrittenThroughQuery{TResponse}"/>, so that a load that was reading the old row while the
+/// command ran cannot put it back over the written value (FusionCache #613/#625).
 /// </summary>
 public interface IWritesThroughCache<TResponse>
 {
     /// <summary>The cached queries that answer <paramref name="response"/> from now on.</summary>
-    IEnumerable<ICachedQuery<TResponse>> CachedQueriesAnswered(TResponse response);
+    IEnumerable<IWrittenThroughQuery<TResponse>> CachedQueriesAnswered(TResponse response);
 }

@@ -327,37 +327,43 @@ public sealed class CachingBehaviorTests : IDisposable
     }
 
     [Fact]
-    public async Task Writing_through_a_query_that_does_not_guard_its_loads_is_refused()
+    public async Task A_value_read_before_the_load_began_that_lands_during_it_does_not_win_over_the_loads_own()
     {
-        var writes = Behavior<UnguardedWrite>();
+        var reads = Behavior<WrittenLookup>();
+        var lookup = new WrittenLookup("older");
+        var loading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var racing = reads.Handle(lookup, async (_, _) =>
+        {
+            loading.SetResult();
+            await release.Task;
+            return "this load's";
+        }, CancellationToken.None).AsTask();
+        await loading.Task;
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            writes.Handle(new UnguardedWrite(), (_, _) => ValueTask.FromResult<Result<string>>("x"), CancellationToken.None).AsTask());
+        // Another instance's load, read a second before this one began, stores its value meanwhile.
+        await _cache.SetAsync(lookup.CacheKey, new CachedValue<Result<string>>("read earlier", _clock.GetUtcNow().AddSeconds(-1)));
+        release.SetResult();
+
+        Assert.Equal("this load's", (await racing).Value);
     }
 
     private CachingBehavior<T, Result<string>> Behavior<T>()
         where T : notnull, IMessage =>
         new(_cache, Invalidator(new CachingOptions()), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
 
-    public sealed record WrittenLookup(string Key) : ICachedQuery<Result<string>>
+    public sealed record WrittenLookup(string Key) : IWrittenThroughQuery<Result<string>>
     {
         public string CacheKey => $"caching-behavior-tests:written:{Key}";
 
         public TimeSpan CacheDuration => TimeSpan.FromHours(1);
 
         public IReadOnlyCollection<string> CacheTags => [];
-
-        public bool IsWrittenThrough => true;
     }
 
     public sealed record Write(string Key, string Value) : ICommand<Result<string>>, IWritesThroughCache<Result<string>>
     {
-        public IEnumerable<ICachedQuery<Result<string>>> CachedQueriesAnswered(Result<string> response) => [new WrittenLookup(Key)];
-    }
-
-    public sealed record UnguardedWrite : ICommand<Result<string>>, IWritesThroughCache<Result<string>>
-    {
-        public IEnumerable<ICachedQuery<Result<string>>> CachedQueriesAnswered(Result<string> response) => [new Untagged()];
+        public IEnumerable<IWrittenThroughQuery<Result<string>>> CachedQueriesAnswered(Result<string> response) => [new WrittenLookup(Key)];
     }
 
     private static async Task OpenAsync(DatabaseCircuitBreaker breaker)
