@@ -1,9 +1,7 @@
-using Capacity.Application.Common.Caching;
 using Capacity.Application.Common.Resilience;
 using Capacity.Domain.Common;
 using Capacity.Domain.Members;
 using Polly.CircuitBreaker;
-using ZiggyCreatures.Caching.Fusion;
 
 namespace Capacity.Application.Members;
 
@@ -16,7 +14,7 @@ namespace Capacity.Application.Members;
 /// an instance rebuilding the card between them would otherwise sign the member from before the update.
 /// </summary>
 public sealed class CardIssuer(
-    IFusionCache cache, IMemberStore store, ICardSigner signer, TimeProvider clock, DatabaseCircuitBreaker breaker, IDatabaseFaults faults)
+    IMemberLookupCache lookups, IMemberStore store, ICardSigner signer, TimeProvider clock, DatabaseCircuitBreaker breaker, IDatabaseFaults faults)
 {
     public async Task<Result<CardResponse>> IssueAsync(Guid memberId, CancellationToken cancellationToken)
     {
@@ -28,13 +26,11 @@ public sealed class CardIssuer(
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is BrokenCircuitException || faults.IsUnavailable(e)))
         {
-            var looked = await cache.TryGetAsync<CachedValue<Result<MemberResponse>>>(MemberCache.MemberKey(memberId), token: cancellationToken);
-            if (!looked.HasValue || !looked.Value.Value.IsSuccess)
+            member = await lookups.PeekAsync(memberId, cancellationToken);
+            if (member is null)
             {
                 throw;
             }
-
-            member = looked.Value.Value.Value!;
         }
 
         return member is null ? MemberErrors.NotFound(memberId) : CardResponse.Issue(member, signer, clock.GetUtcNow());

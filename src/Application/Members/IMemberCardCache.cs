@@ -16,3 +16,12 @@ public interface IQrRenderer
 {
     byte[] Png(string text);
 }
+
+/// <summary>
+/// The member the lookups hold in the cache (<see cref="GetMember.Query"/>'s entry), if it is fresh; never the database.
+/// What a card is issued from when the database cannot answer: after an update, the member it wrote through.
+/// </summary>
+public interface IMemberLookupCache
+{
+    Task<MemberResponse?> PeekAsync(Guid memberId, CancellationToken cancellationToken);
+}

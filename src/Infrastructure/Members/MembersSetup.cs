@@ -14,6 +14,7 @@ internal static class MembersSetup
         services.AddSectionOptions<CardOptions>(configuration)
             .Validate(o => o.SigningKeys.Select(k => k.KeyId).Distinct(StringComparer.Ordinal).Count() == o.SigningKeys.Count, "Cards:SigningKeys: key ids must be unique.");
         services.AddSingleton<ICardSigner, EcdsaCardSigner>();
+        services.AddSingleton<IMemberLookupCache, FusionMemberLookupCache>();
         services.AddSingleton<CardIssuer>();
         services.AddSingleton<IMemberCardCache, FusionMemberCardCache>();
         services.AddSingleton<IQrRenderer, QrCoderRenderer>();
