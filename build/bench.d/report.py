@@ -376,10 +376,20 @@ def error_text(r):
                 parts.append(f"{n:,}×{s}")
     elif r["errors"].get("status", 0):
         parts.append(f"{r['errors']['status']:,}×status≥400")
-    for k in ("connect", "read", "write", "timeout"):
+    for k in ("connect", "read", "write", "timeout", "unanswered", "unsent"):
         if r["errors"].get(k, 0):
             parts.append(f"{r['errors'][k]:,} {k}")
     return ", ".join(parts) if parts else "0"
+
+
+def openloop_view(raw):
+    """Adds figure (2xx answers per second of the measured window), status_tracked and the offered rate to an OpenLoop
+    BENCH_JSON object (its latencies count from each request's intended send time)."""
+    r = dict(raw)
+    r["status_tracked"] = True
+    r["status"] = {str(k): v for k, v in r.get("status", {}).items()}
+    r["figure"] = r["ok"] / r["duration_s"] if r.get("duration_s") else 0.0
+    return r
 
 
 # ----------------------------------------------------------------------------- the report
@@ -408,7 +418,12 @@ def build_report(work):
         if not os.path.exists(path):
             return None
         raw = load(path)
-        r = raw if raw.get("tool") == "pgbench" else wrk_view(raw, success)
+        if raw.get("tool") == "pgbench":
+            r = raw
+        elif raw.get("tool") == "openloop":
+            r = openloop_view(raw)
+        else:
+            r = wrk_view(raw, success)
         r["cpu"] = cpu_usage(os.path.join(work, f"{name}.cpu"), r["ok"])
         return r
 
@@ -663,6 +678,10 @@ def build_report(work):
             ],
         })
 
+    members = members_results(work, runs, ratio, check, median)
+    if members:
+        scenarios.extend(members["scenarios"])
+
     for s in scenarios:
         s["target_met"], s["target_text"] = verdict(s["targets"])
 
@@ -708,6 +727,7 @@ def build_report(work):
             "spread-api": spread_api,
             "full-api": full_api,
             **{f"pgbench-{s}-c{cl}": pg[s][cl] for s in pg for cl in pg[s]},
+            **((members or {}).get("raw") or {}),
         },
         "claim_batches": batches,
         "api_log": api_log,
@@ -716,6 +736,7 @@ def build_report(work):
         "validation_log": log_rows,
         "validation_log_ingestion": ingest,
         "coupon_limit": coupon_limit,
+        "members": members and {k: v for k, v in members.items() if k not in ("scenarios", "raw")},
         "correctness": {
             **correctness,
             "passed": correctness_ok,
@@ -743,10 +764,19 @@ def build_report(work):
         (f"spread claims, API ({sc} conn.)", spread_api),
         *[(f"pgbench 5k rows -c {cl}", pg["spread"][cl]) for cl in pg_clients],
     ]
+    mraw = (members or {}).get("raw") or {}
+    mconns = ((members or {}).get("settings") or {}).get("connections")
+    series += [
+        (f"member GET, API ({gc} conn.)", mraw.get("members-get-api")),
+        (f"bare Kestrel, member ({gc} conn.)", mraw.get("members-get-bare")),
+        (f"members load ({fmt_int(mconns)} conn., open loop)", mraw.get("members-load-api")),
+        ("bare Kestrel, members load schedule", mraw.get("members-load-bare")),
+    ]
     present = [(n, r) for n, r in series if r is not None]
-    # Lines between the three groups: cached GET | hot claims | spread claims.
-    group_ends = [3, 4 + len(pg_clients)]
-    separators = [sum(1 for n, r in series[:end] if r is not None) - 0.5 for end in group_ends]
+    # Lines between the groups: cached GET | hot claims | spread claims | member GET | members load.
+    group_ends = [3, 4 + len(pg_clients), 5 + 2 * len(pg_clients), 7 + 2 * len(pg_clients)]
+    separators = sorted({sum(1 for n, r in series[:end] if r is not None) - 0.5 for end in group_ends})
+    separators = [x for x in separators if 0 < x < len(present) - 0.5]  # no line for a group this run did not have
     chart_ok = draw_chart(os.path.join(out_dir, "latency.png"), present, results["run"], separators)
 
     # ---- markdown
@@ -760,6 +790,312 @@ def build_report(work):
     print(f"correctness: {'PASSED' if correctness_ok else 'FAILED'} — {mismatches} code(s) with usage ≠ open sessions, "
           f"{oversold} over capacity; full code {c['full']['usage_count']}/{full_seats} seats, {full_201} × 201 seen")
     return 0 if correctness_ok else 4
+
+
+# ----------------------------------------------------------------------------- members (issue 14, seed 002)
+
+
+def members_results(work, runs, ratio, check, median):
+    """The members scenario, when this run has it: its rows of the results table and everything measured."""
+    def optional(name):
+        path = os.path.join(work, name)
+        return load(path) if os.path.exists(path) else None
+
+    settings = optional("members-settings.json")
+    if settings is None:
+        return None
+    get_api, get_bare = runs("members-get-api", {"200"}), runs("members-get-bare", {"200"})
+    load_run = runs("members-load-api", {"200"})
+    outage = optional("members-outage.json")
+    batch = optional("members-batch.json")
+    scenarios = []
+    if get_api:
+        r = ratio(get_api, get_bare)
+        p99 = get_api["latency_ms"]["p99"]
+        scenarios.append({
+            "id": "member-lookup",
+            "name": "cached member lookup GET /api/members/{id}",
+            "connections": settings.get("get_connections"),
+            "api": get_api,
+            "reference_name": "bare Kestrel, the same bytes",
+            "reference": get_bare,
+            "ratio": r,
+            "targets": [
+                check(r is not None and r >= 0.8, fmt_ratio(r), "≥ 0.8×"),
+                check(p99 is not None and p99 < 5, f"p99 {fmt_ms(p99)} ms", "< 5 ms"),
+            ],
+        })
+    if load_run:
+        lat = load_run["latency_ms"]
+        offered = {"figure": load_run["offered_rps"], "latency_ms": {}, "errors": {}, "tool": "schedule"}
+        scenarios.append({
+            "id": "members-load",
+            "name": f"members load, open loop: {load_run['connections']:,} connections, lookups and cards, 90 % cached",
+            "connections": load_run["connections"],
+            "api": load_run,
+            "reference_name": "offered (the schedule's rate)",
+            "reference": offered,
+            "ratio": ratio(load_run, offered),
+            "targets": [
+                check(load_run["error_count"] == 0, f"errors {load_run['error_count']:,}", "= 0"),
+                check(lat["p95"] is not None and lat["p95"] < 50, f"p95 {fmt_ms(lat['p95'])} ms", "< 50 ms"),
+                check(lat["p99"] is not None and lat["p99"] < 100, f"p99 {fmt_ms(lat['p99'])} ms", "< 100 ms"),
+            ],
+        })
+    if outage:
+        o = settings["outage"]
+        cached, broken = outage["cached_during"], outage["cold_breaker_open"]
+        ok_pct, cached_p99, p99_503 = cached["ok_pct"], cached["latency_ms"]["p99"], broken["latency_503_ms"]["p99"]
+        scenarios.append({
+            "id": "members-outage",
+            "name": f"member lookups, PostgreSQL stopped {o['seconds']} s ({o['connections']:,} connections, {o['rate']:,} req/s)",
+            "connections": o["connections"],
+            "api": None,
+            "reference_name": "—",
+            "reference": None,
+            "ratio": None,
+            "targets": [
+                check(ok_pct == 100.0, "cached 200: " + ("—" if ok_pct is None else f"{ok_pct:.2f} %"), "= 100 %"),
+                check(cached_p99 is not None and cached_p99 < 5, f"cached p99 {fmt_ms(cached_p99)} ms", "< 5 ms"),
+                check(p99_503 is not None and p99_503 <= 50, f"503 p99 {fmt_ms(p99_503)} ms", "≤ 50 ms"),
+            ],
+        })
+    batch_summary = None
+    if batch:
+        by_concurrency = {}
+        for r in batch["runs"]:
+            by_concurrency.setdefault(r["concurrency"], []).append(r)
+        batch_summary = {
+            c: {
+                "seconds": [r["seconds"] for r in rs],
+                "median_s": median([r["seconds"] for r in rs]),
+                "complete": all(r["status"] == 200 and r["cards"] == batch["members_per_batch"] for r in rs),
+            }
+            for c, rs in sorted(by_concurrency.items())
+        }
+    return {
+        "scenarios": scenarios,
+        "settings": settings,
+        "plan": optional("members-plan.json"),
+        "outage": outage,
+        "batch": batch,
+        "batch_summary": batch_summary,
+        "raw": {
+            "members-get-api": get_api,
+            "members-get-bare": get_bare,
+            "members-warm": runs("members-warm", {"200"}),
+            "members-load-api": load_run,
+            "members-load-bare": runs("members-load-bare", {"200"}),
+            "members-outage-api": runs("members-outage-api", {"200"}),
+        },
+    }
+
+
+def fmt_s(x):
+    return "—" if x is None else f"{x:.2f} s"
+
+
+def statuses_text(statuses):
+    return ", ".join(f"{n:,}×{s}" for s, n in sorted(statuses.items())) or "—"
+
+
+def members_section(m, raw, scenarios):
+    """The members section of docs/benchmarks.md (m: results.json's members; raw: its raw runs)."""
+    if not m:
+        return []
+    st, plan = m["settings"], m.get("plan") or {}
+    get_api, get_bare, load_run = raw.get("members-get-api"), raw.get("members-get-bare"), raw.get("members-load-api")
+    outage, o = m.get("outage"), st["outage"]
+    out = ["## Members (issue 14, seed 002)\n"]
+    out.append(
+        f"Seed 002's {plan.get('members', 0):,} members (`build/seed --members`), read with a client key of scope "
+        "`members:read`. The issue's targets, measured in this run:\n")
+    out.append("| measurement | measured against the target | target met? |")
+    out.append("|---|---|---|")
+    for s in scenarios:
+        if s["id"] in ("member-lookup", "members-load", "members-outage"):
+            out.append(f"| {s['name']} | {s['target_text']} | {'yes' if s['target_met'] else '**no**'} |")
+    bs = m.get("batch_summary")
+    if bs:
+        medians = ", ".join(f"concurrency {c}: {fmt_s(v['median_s'])}" for c, v in bs.items())
+        complete = all(v["complete"] for v in bs.values())
+        out.append(f"| batch cards, 100 members never read (median wall time) | {medians}"
+                   f"{'' if complete else ' — **some batches did not return 100 cards**'} | no target given |")
+    out.append("")
+
+    if get_api:
+        out.append("### Cached member lookup\n")
+        out.append(
+            f"`GET /api/members/{{id}}` of one member read twice before (so every answer is a memory-cache hit), wrk `-t2 "
+            f"-c {st.get('get_connections')}` with the client key, {get_api['duration_s']:.0f} s after an unreported warm-up; the "
+            "reference is the bare Kestrel app answering the bytes the API answered for that member (status line, headers "
+            "but `Date`, the same chunked body; checked before its run).\n")
+        out.append("| run | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU per request |")
+        out.append("|---|---:|---:|---:|---:|---:|---|---:|")
+        for name, r in (("API", get_api), ("bare Kestrel", get_bare)):
+            if r:
+                lat = r["latency_ms"]
+                cpu = (r.get("cpu") or {}).get("server_cpu_ms_per_request")
+                out.append(f"| {name} | {fmt_int(r['figure'])} | {fmt_ms(lat['p50'])} | {fmt_ms(lat['p95'])} | "
+                           f"{fmt_ms(lat['p99'])} | {fmt_ms(lat['max'])} | {error_text(r)} | "
+                           f"{'—' if cpu is None else f'{cpu * 1000:.0f} µs'} |")
+        out.append("")
+
+    if load_run:
+        r = load_run
+        lat = r["latency_ms"]
+        wanted, conns = st.get("connections_wanted"), r["connections"]
+        why = ""
+        if wanted and conns < wanted:
+            why = (f" ({wanted:,} wanted: a process may hold at most {st['fd_limit']:,} file descriptors here, a hard limit "
+                   f"this machine does not let the bench raise, and the API held {st['api_fds_before']:,} before the run — its "
+                   "assemblies, logs and sockets — plus up to one per pooled PostgreSQL connection)")
+        out.append("### The seed's load shape (open loop)\n")
+        out.append(
+            f"`build/bench.d/OpenLoop` opened {conns:,} keep-alive connections{why} from {r['sources']} in {r['ramp_s']:.1f} s "
+            f"(not measured), then sent on a fixed schedule: each connection once every {r['period_s']:.2f} s at its own random "
+            f"phase, {r['rate']:,.0f} requests a second offered in all, whatever the API answered. A request whose connection "
+            "was still waiting for an answer waited for it, and every latency counts from the request's *intended* send time "
+            f"(no coordinated omission). {r['warmup_s']:g} s of the schedule ran before the {r['duration_s']:.0f} s measured. "
+            f"Requests: {plan.get('cold_share', 0.1) * 100:.0f} % to a member never read before (a new one each), the rest to "
+            f"{plan.get('warmed_members', 0):,} members read before the run (each by id, by id number and its card); "
+            + ", ".join(f"{share * 100:.0f} % {kind}" for kind, share in (plan.get("mix") or {}).items())
+            + " (card data is `POST /api/members/{id}/card`).\n")
+        bare = raw.get("members-load-bare")
+        out.append(
+            "The reference row is the same schedule (connections, rate, warm-up, duration) against the bare Kestrel app, every "
+            "request a GET it answers with the member's bytes: what HTTP on this machine's kernel costs at that many "
+            "connections, with no application behind it.\n")
+        out.append("| server | offered | sent | answered | 2xx | non-2xx | other errors | 2xx/s | p50 ms | p90 ms | p95 ms | p99 ms | p99.9 ms | max ms | server CPU |")
+        out.append("|---|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for label, x in (("API", r), ("bare Kestrel (reference)", bare)):
+            if not x:
+                continue
+            xl = x["latency_ms"]
+            non2xx = statuses_text({s: n for s, n in x["status"].items() if not s.startswith("2")})
+            other = ", ".join(f"{n:,} {k}" for k, n in x["errors"].items() if n) or "0"
+            xc = (x.get("cpu") or {}).get("server_cores")
+            out.append(f"| {label} | {x['offered']:,} | {x['sent']:,} | {x['answered']:,} | {x['ok']:,} | {non2xx} | {other} | "
+                       f"{fmt_int(x['figure'])} | {fmt_ms(xl['p50'])} | {fmt_ms(xl['p90'])} | {fmt_ms(xl['p95'])} | "
+                       f"{fmt_ms(xl['p99'])} | {fmt_ms(xl['p999'])} | {fmt_ms(xl['max'])} | "
+                       f"{'—' if xc is None else f'{xc:.2f} cores'} |")
+        out.append("")
+        out.append("| class | offered | 2xx | other answers | X-Cache | p50 ms | p95 ms | p99 ms | max ms |")
+        out.append("|---|---:|---:|---|---|---:|---:|---:|---:|")
+        for group in ("groups", "classes"):
+            for name, c in r[group].items():
+                cl = c["latency_ms"]
+                others = {s: n for s, n in c["status"].items() if not str(s).startswith("2")}
+                problems = ", ".join(f"{n:,} {p}" for p, n in c.get("problems", {}).items())
+                label = f"**{name}** (all)" if group == "groups" else name
+                out.append(f"| {label} | {c['offered']:,} | {c['ok']:,} | {statuses_text(others)}{f' ({problems})' if problems else ''} | "
+                           f"{', '.join(f'{n:,} {k}' for k, n in c['x_cache'].items()) or '—'} | {fmt_ms(cl['p50'])} | "
+                           f"{fmt_ms(cl['p95'])} | {fmt_ms(cl['p99'])} | {fmt_ms(cl['max'])} |")
+        out.append("")
+        dl, sl, cpu = r["dispatch_lag_ms"], r["send_lag_ms"], r.get("cpu") or {}
+        out.append(
+            f"The generator's own lateness (its scheduler thread waking after a request's time): p50 {fmt_ms(dl['p50'])} ms, "
+            f"p99 {fmt_ms(dl['p99'])} ms, max {fmt_ms(dl['max'])} ms; from the intended time to the request's first byte on "
+            f"the wire (that lateness plus waiting behind an unanswered request): p99 {fmt_ms(sl['p99'])} ms. Both are part "
+            f"of the latencies above. The generator used {r['generator_cpu_s']:.1f} s of CPU from the schedule's start to its "
+            f"end ({r['generator_cpu_s'] / max(r['duration_s'] + r['warmup_s'], 1):.2f} cores; opening the connections took "
+            f"{r.get('generator_ramp_cpu_s', 0):.1f} s more)"
+            + (f". Over the measured window the API process used {cpu['server_cores']:.2f} cores "
+               f"({cpu['server_cpu_ms_per_request'] * 1000:.0f} µs per 2xx answer), PostgreSQL "
+               f"{cpu.get('postgres_cores') or 0:.2f} cores, and the machine had {cpu['machine_busy_cores']:.2f} of its "
+               f"{cpu['nproc']} cores busy (every process on it)" if cpu.get("server_cpu_ms_per_request") else "")
+            + ".\n")
+        out.append("<details><summary>Per second (by intended send time; negative seconds are the warm-up)</summary>\n")
+        out.append("| s | scheduled | sent | 2xx | non-2xx | errors | p99 ms |")
+        out.append("|---:|---:|---:|---:|---|---|---:|")
+        for t in r["timeline"]:
+            out.append(f"| {t['t']} | {t['scheduled']:,} | {t['sent']:,} | {t['ok']:,} | {statuses_text(t['non_2xx'])} | "
+                       f"{', '.join(f'{n:,} {k}' for k, n in t['errors'].items()) or '—'} | {fmt_ms(t['p99_ms'])} |")
+        out.append("\n</details>\n")
+
+    if outage:
+        orun = raw.get("members-outage-api") or {}
+        cached, cold, broken, fresh = (outage["cached_during"], outage["cold_during"], outage["cold_breaker_open"],
+                                       outage["fresh_after_restart_s"])
+        breaker = o.get("breaker") or {}
+        out.append("### PostgreSQL stopped mid-run\n")
+        out.append(
+            f"The same request mix at {o['rate']:,} req/s over {o['connections']:,} connections (a smaller load than above: "
+            "the outage's behaviour is the point, and every request to a member never read takes a member of its own), other "
+            f"members never read; {o['before_s']} s into the measured window the bench stops its PostgreSQL "
+            f"(`build/services stop postgres --instance bench`, a fast shutdown), starts it again {o['seconds']} s after it "
+            "stopped, and from then on asks every 100 ms for one more member nobody read (curl) until it answers 200. The API "
+            f"runs with its default circuit breaker (`CircuitBreaker`: {breaker.get('FailureRatio', '?')} of at least "
+            f"{breaker.get('MinimumThroughput', '?')} calls within {breaker.get('SamplingDuration', '?')} open it for "
+            f"{breaker.get('BreakDuration', '?')}), so fresh data can only return once that break has run out. Times are "
+            "seconds from the start of the measured window; the breaker's moments come from the API's log.\n")
+        out.append("| measure | value | target | met? |")
+        out.append("|---|---|---|---|")
+        out.append(f"| PostgreSQL down (stop command → accepting again) | {outage['stop_begin_s']:.2f} → {outage['start_done_s']:.2f}: "
+                   f"{outage['down_s']:.2f} s (stopped {outage['stopped_s']:.2f} s) | | |")
+        ok_pct = cached["ok_pct"]
+        out.append(f"| requests to cached members answered 200 while down | {cached['ok']:,} of {cached['requests']:,} "
+                   f"({'—' if ok_pct is None else f'{ok_pct:.2f} %'}; {statuses_text(cached['statuses'])}) | 100 % | "
+                   f"{'yes' if ok_pct == 100.0 else '**no**'} |")
+        cl = cached["latency_ms"]
+        out.append(f"| their latency while down | p50 {fmt_ms(cl['p50'])}, p95 {fmt_ms(cl['p95'])}, p99 {fmt_ms(cl['p99'])}, "
+                   f"max {fmt_ms(cl['max'])} ms | p99 < 5 ms | {'yes' if cl['p99'] is not None and cl['p99'] < 5 else '**no**'} |")
+        for key, label in (("latency_before_breaker_ms", "before the breaker opened"), ("latency_breaker_open_ms", "once it had opened")):
+            x = cached.get(key)
+            if x and x["samples"]:
+                out.append(f"| … of those, {label} ({x['samples']:,}) | p50 {fmt_ms(x['p50'])}, p95 {fmt_ms(x['p95'])}, "
+                           f"p99 {fmt_ms(x['p99'])}, max {fmt_ms(x['max'])} ms | | |")
+        out.append(f"| requests to members never read, while down | {cold['requests']:,}: {statuses_text(cold['statuses'])} | | |")
+        opened = outage.get("breaker_opened_after_stop_s")
+        out.append(f"| circuit breaker opened | {fmt_s(opened)} after the stop command; closed "
+                   + (f"at {outage['breaker_closed_s']:.2f} ({outage['breaker_closed_s'] - outage['start_done_s']:.2f} s after the restart)"
+                      if outage.get("breaker_closed_s") is not None else "— (not logged)") + " | | |")
+        bl = broken["latency_503_ms"]
+        out.append(f"| members never read, from the breaker's opening to its closing: answers | {broken['requests']:,}: "
+                   f"{statuses_text(broken['statuses'])}"
+                   + (f" ({', '.join(f'{n:,} {k}' for k, n in broken['not_ok'].items())})" if broken.get("not_ok") else "")
+                   + " | | |")
+        out.append(f"| their 503s' latency | p50 {fmt_ms(bl['p50'])}, p95 {fmt_ms(bl['p95'])}, p99 {fmt_ms(bl['p99'])}, "
+                   f"max {fmt_ms(bl['max'])} ms ({bl['samples']:,}) | p99 ≤ 50 ms | "
+                   f"{'yes' if bl['p99'] is not None and bl['p99'] <= 50 else '**no**'} |")
+        probe = outage.get("probe") or {}
+        out.append(f"| fresh data after the restart (first 200 for a member never read) | {fmt_s(fresh['probe'])} after PostgreSQL "
+                   f"accepted connections again ({fmt_s(fresh['probe_from_start_command'])} after the start command; "
+                   f"{probe.get('member_polls', 0):,} polls: {statuses_text(probe.get('statuses') or {})}); in the generator's "
+                   "stream: " + (f"{fresh['stream']:.2f} s" if fresh["stream"] is not None else "— (its schedule ended before)")
+                   + " | no target given | |")
+        if orun:
+            out.append(f"| the whole run | offered {orun['offered']:,}, answered {orun['answered']:,}: {statuses_text(orun['status'])}"
+                       + (f"; {', '.join(f'{n:,} {k}' for k, n in orun['errors'].items() if n)}" if any(orun['errors'].values()) else "")
+                       + " | | |")
+        out.append("")
+        out.append("<details><summary>Per second (by intended send time)</summary>\n")
+        out.append("| s | | cached 200 | cached other | never read 200 | never read 503 | never read other | cached p99 ms | never read p99 ms |")
+        out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+        marks = {}
+        for label, t in (("PostgreSQL stopping", outage["stop_begin_s"]), ("PostgreSQL starting", outage["start_begin_s"]),
+                         ("breaker opened", outage.get("breaker_opened_s")), ("breaker closed", outage.get("breaker_closed_s")),
+                         ("fresh data (probe)", None if fresh["probe"] is None else outage["start_done_s"] + fresh["probe"])):
+            if t is not None:
+                marks.setdefault(math.floor(t), []).append(label)
+        for t in outage["timeline"]:
+            out.append(f"| {t['t']} | {', '.join(marks.get(t['t'], []))} | {t['cached_200']:,} | {t['cached_other']:,} | "
+                       f"{t['cold_200']:,} | {t['cold_503']:,} | {t['cold_other']:,} | {fmt_ms(t['cached_p99_ms'])} | "
+                       f"{fmt_ms(t['cold_p99_ms'])} |")
+        out.append("\n</details>\n")
+
+    if bs:
+        out.append("### Batch cards\n")
+        out.append(
+            "`POST /api/members/cards/batch` with 100 members never read before (a different hundred each run), at "
+            "concurrency 1, 5 and 20, the order reversed every other run, after one unreported batch; wall time is curl's "
+            "`time_total`.\n")
+        out.append("| concurrency | runs (s) | median (s) | every batch 100 cards, no failure |")
+        out.append("|---:|---|---:|---|")
+        for c, v in bs.items():
+            out.append(f"| {c} | {', '.join(f'{x:.3f}' for x in v['seconds'])} | {v['median_s']:.3f} | {'yes' if v['complete'] else '**no**'} |")
+        out.append("")
+    return out
 
 
 def main_table(scenarios):
@@ -833,7 +1169,8 @@ def markdown(results, scenarios, table, series, batches, correctness_ok, chart_o
         if r is None:
             continue
         lat = r["latency_ms"]
-        cn = r.get("clients") or (re.search(r"\((\d+) conn", name) or [None, ""])[1]
+        cn = r.get("clients") or (f"{r['connections']:,}" if r.get("tool") == "openloop" else None) \
+            or (re.search(r"\((\d+) conn", name) or [None, ""])[1]
         out.append(
             f"| {name} | {r['tool']} | {cn} | {fmt_int(r['figure'])} | {fmt_int(r['requests'])} | {fmt_ms(lat['p50'])} | "
             f"{fmt_ms(lat['p95'])} | {fmt_ms(lat['p99'])} | {fmt_ms(lat['max'])} | {error_text(r)} | {cpu_cells(r)} |"
@@ -846,6 +1183,7 @@ def markdown(results, scenarios, table, series, batches, correctness_ok, chart_o
         f"{m['nproc']}.\n"
     )
 
+    out.extend(members_section(results.get("members"), results["raw"], scenarios))
     out.append("## Correctness pass\n")
     out.append(
         "After the load, one SQL query over every code of the bench database compares each code's `usage_count` with "
@@ -934,6 +1272,13 @@ def markdown(results, scenarios, table, series, batches, correctness_ok, chart_o
 - wrk: `-t2 --timeout 5s --latency -d {run['duration_s']}s`, Lua scripts in `build/bench.d/lua` (one JSON line per run, status
   counts gathered from every thread). Each API and bare-Kestrel run follows a {run['warmup_s']} s warm-up run that is not
   reported (JIT, connection pools).
+- **members** (issue 14, seed 002; when the run has them): the cached member lookup as the cached GET above, against a
+  second route of the bare Kestrel app that answers the API's bytes for that member; the seed's load shape with
+  `build/bench.d/OpenLoop`, the project's open-loop generator (a fixed per-connection schedule, latency from each
+  request's intended send time, connections opened before the measured window and bound to several loopback source
+  addresses); the outage run with `build/services stop postgres --instance bench` mid-run and a curl probe every 100 ms
+  for fresh data; the batch cards timed by curl. `build/bench.d/members.py` splits the members into disjoint sets (one
+  looked up, the warmed ones, the ones never read before, the batches') and reads the outage run's request log.
 - The load generator, the API, PostgreSQL and Redis share the machine's {m['nproc']} cores, as do other processes
   (see the load average): absolute figures move from run to run; the ratios are the point.
 - Raw figures: [`benchmarks/results.json`](benchmarks/results.json).
@@ -1113,9 +1458,9 @@ def draw_chart(png, series, run, separators=()):
         f"set arrow from {x}, graph 0 to {x}, graph 1 nohead lw 1 lc rgb '#999999' back\n" for x in separators)
     title = "Latency percentiles per scenario and reference" + (" (quick run)" if run["quick"] else "")
     script = f"""
-set terminal pngcairo size 1200,660 enhanced font 'DejaVu Sans,11'
+set terminal pngcairo size 1400,680 enhanced font 'DejaVu Sans,11'
 set output '{png}'
-set title "{title}\\n{{/=10 dashed lines: the p99 targets, 5 ms (cached GET at 64 connections) and 100 ms (claims, 400 clients on one code)}}" font 'DejaVu Sans,14'
+set title "{title}\\n{{/=10 dashed lines: the p99 targets, 5 ms (cached reads at 64 connections) and 100 ms (claims, 400 clients on one code; the members load)}}" font 'DejaVu Sans,14'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
@@ -1130,7 +1475,8 @@ set key at screen 0.5, screen 0.865 center center horizontal font 'DejaVu Sans,1
 set tmargin 6
 set xtics rotate by 20 right scale 0 font 'DejaVu Sans,10'
 set bmargin 7
-set lmargin 16
+set lmargin 22
+set rmargin 4
 set arrow from graph 0, first 5 to graph 1, first 5 nohead dt 2 lw 1.5 lc rgb '#555555' front
 set arrow from graph 0, first 100 to graph 1, first 100 nohead dt 2 lw 1.5 lc rgb '#555555' front
 {separator_lines}$DATA << EOD
