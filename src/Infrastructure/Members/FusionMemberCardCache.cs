@@ -12,7 +12,9 @@ namespace Capacity.Infrastructure.Members;
 internal sealed class FusionMemberCardCache(
     IFusionCache cache, CardIssuer issuer, CacheAreaStatistics areas, TimeProvider clock) : IMemberCardCache
 {
-    private readonly FusionCacheEntryOptions _options = cache.CreateEntryOptions(duration: MemberCache.CardDuration);
+    // As the caching behavior reads: a card issued on a miss tells no other instance (nothing changed).
+    private readonly FusionCacheEntryOptions _options = cache.CreateEntryOptions(duration: MemberCache.CardDuration)
+        .SetSkipBackplaneNotifications(true);
 
     public async Task<Result<CardResponse>> GetAsync(Guid memberId, CancellationToken cancellationToken)
     {

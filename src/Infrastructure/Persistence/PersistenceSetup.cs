@@ -1,9 +1,11 @@
 using Capacity.Application.Common.Resilience;
 using Capacity.Infrastructure.Health;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Capacity.Infrastructure.Persistence;
@@ -49,8 +51,19 @@ internal static class PersistenceSetup
         return services;
     }
 
+    /// <summary>
+    /// EF logs a failed connection and a failed query at Error, with the stack trace, for every request: during a
+    /// database outage that was thousands of lines a second. They are Debug here: the breaker logs the outage once, an
+    /// unavailable database is a 503 the client sees, and any other failure still reaches the exception handler (500,
+    /// logged) or CachingBehavior's log.
+    /// </summary>
     public static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
-        options.UseNpgsql(dataSource, Npgsql).UseSnakeCaseNamingConvention();
+        options.UseNpgsql(dataSource, Npgsql).UseSnakeCaseNamingConvention().ConfigureWarnings(QuietOutages);
+
+    private static void QuietOutages(WarningsConfigurationBuilder warnings) =>
+        warnings.Log(
+            (RelationalEventId.ConnectionError, LogLevel.Debug),
+            (CoreEventId.QueryIterationFailed, LogLevel.Debug));
 
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, Npgsql).UseSnakeCaseNamingConvention();

@@ -1,10 +1,12 @@
 using Capacity.Application.Common.Caching;
 using Capacity.Application.Common.Messaging;
 using Capacity.Application.Common.Metrics;
+using Capacity.Application.Common.Resilience;
 using Capacity.Domain.Common;
 using Mediator;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly.CircuitBreaker;
 using ZiggyCreatures.Caching.Fusion;
 
 namespace Capacity.Application.Common.Behaviors;
@@ -23,7 +25,8 @@ public sealed partial class CachingBehavior<TMessage, TResponse>(
     OperationMonitor monitor,
     CacheAreaStatistics areas,
     TimeProvider clock,
-    ILogger<CachingBehavior<TMessage, TResponse>>? logger = null)
+    ILogger<CachingBehavior<TMessage, TResponse>>? logger = null,
+    IDatabaseFaults? faults = null)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -44,7 +47,19 @@ public sealed partial class CachingBehavior<TMessage, TResponse>(
                 {
                     ranHandler = true;
                     var started = clock.GetUtcNow();
-                    var value = new CachedValue<TResponse>(await next(message, ct), clock.GetUtcNow());
+                    TResponse answer;
+                    try
+                    {
+                        answer = await next(message, ct);
+                    }
+                    catch (Exception e) when (IsUnexpected(e, ct))
+                    {
+                        // FusionCache logs factory errors at Debug (an outage would flood the log): a bug is logged here.
+                        LogLoadFailed(logger ?? (ILogger)NullLogger.Instance, e, RequestName<TMessage>.Value);
+                        throw;
+                    }
+
+                    var value = new CachedValue<TResponse>(answer, clock.GetUtcNow());
                     if (query is IWrittenThroughQuery)
                     {
                         value = await NewerWrittenAsync(query, started, ct) ?? value;
@@ -131,6 +146,15 @@ public sealed partial class CachingBehavior<TMessage, TResponse>(
         }
     }
 
+    /// <summary>Not the database being unavailable (the breaker's news), nor the request being cancelled.</summary>
+    private bool IsUnexpected(Exception e, CancellationToken cancellationToken) =>
+        e is not BrokenCircuitException
+        && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        && faults?.IsUnavailable(e) != true;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Request} failed to load its answer; the last value is served while fail-safe has one.")]
+    private static partial void LogLoadFailed(ILogger logger, Exception exception, string request);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "{Request} changed data but could not write it into the cache entry {Key}; lookups may answer the value from before the change until it expires.")]
     private static partial void LogWriteThroughFailed(ILogger logger, Exception exception, string request, string key);
 
@@ -164,6 +188,10 @@ public sealed partial class CachingBehavior<TMessage, TResponse>(
             }
 
             options = OptionsFor(duration);
+
+            // A read that fills an entry tells no other instance (no backplane message per miss): nothing changed, and
+            // what a change writes or removes is announced by the change (write-through, tag removal).
+            options.SkipBackplaneNotifications = true;
             _entryOptions = options;
         }
 

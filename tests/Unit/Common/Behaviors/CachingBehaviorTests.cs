@@ -6,6 +6,7 @@ using Capacity.Application.Common.Resilience;
 using Capacity.Domain.Common;
 using Capacity.UnitTests.Common.Resilience;
 using Mediator;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
@@ -346,6 +347,38 @@ public sealed class CachingBehaviorTests : IDisposable
         release.SetResult();
 
         Assert.Equal("this load's", (await racing).Value);
+    }
+
+    [Fact]
+    public async Task A_load_failing_for_another_reason_than_the_database_is_logged_and_an_open_breaker_or_a_down_database_is_not()
+    {
+        var log = new RecordingLogger<CachingBehavior<Lookup, Result<string>>>();
+        var reads = new CachingBehavior<Lookup, Result<string>>(
+            _cache, Invalidator(new CachingOptions()), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock, log,
+            new DatabaseCircuitBreakerTests.FakeDatabaseFaults());
+
+        await Assert.ThrowsAsync<BrokenCircuitException>(() =>
+            reads.Handle(new Lookup("open", "tag:open"), (_, _) => throw new BrokenCircuitException(), CancellationToken.None).AsTask());
+        await Assert.ThrowsAsync<TimeoutException>(() =>
+            reads.Handle(new Lookup("down", "tag:down"), (_, _) => throw new TimeoutException(), CancellationToken.None).AsTask());
+        Assert.Empty(log.Entries);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            reads.Handle(new Lookup("bug", "tag:bug"), (_, _) => throw new InvalidOperationException("a bug"), CancellationToken.None).AsTask());
+        Assert.Equal([(LogLevel.Warning, "a bug")], log.Entries);
+    }
+
+    private sealed class RecordingLogger<T> : ILogger<T>
+    {
+        public List<(LogLevel Level, string? Exception)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((logLevel, exception?.Message));
     }
 
     private CachingBehavior<T, Result<string>> Behavior<T>()
