@@ -42,6 +42,7 @@ public static class DependencyInjection
         services.AddSingleton<OperationMonitor>();
         services.AddSectionOptions<CachingOptions>(configuration);
         services.AddSingleton<TagInvalidator>();
+        services.AddSingleton<CacheWriteThrough>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Common.Caching.CacheAreaStatistics>();
 

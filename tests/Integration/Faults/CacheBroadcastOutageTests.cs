@@ -27,14 +27,7 @@ public sealed class CacheBroadcastOutageTests(FaultFixture fault) : IAsyncLifeti
     [Fact]
     public async Task Claims_on_one_instance_reach_the_other_through_the_broadcast_again_after_redis_restarts()
     {
-        await using var second = await ApiProcess.StartAsync(ApiProcess.FreeLoopbackPort(), new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Postgres"] = fault.ConnectionString,
-            ["ConnectionStrings:Redis"] = fault.RedisConnectionString ?? "",
-            ["Caching:KeyPrefix"] = fault.CacheKeyPrefix,
-            ["Security:AdminApiKey"] = CapacityApiFactory.AdminKey,
-            ["Cleanup:Enabled"] = "false",
-        });
+        await using var second = await fault.StartSecondInstanceAsync();
         await Poll.UntilAsync(() => BroadcastArrivesAsync(second.Client), arrived => arrived, "a first broadcast to reach the second instance");
 
         await using (var outage = await fault.StopAsync(FaultService.Redis))
@@ -54,7 +47,7 @@ public sealed class CacheBroadcastOutageTests(FaultFixture fault) : IAsyncLifeti
 
         await Poll.UntilAsync(fault.HealthAsync, h => h.Redis == "Healthy", "/health of the first instance to see Redis back");
         await Poll.UntilAsync(
-            () => RedisStatusAsync(second.Client), status => status == "Healthy", "/health of the second instance to see Redis back");
+            () => FaultFixture.RedisStatusAsync(second.Client), status => status == "Healthy", "/health of the second instance to see Redis back");
 
         // The subscription is restored and publishing resumes, without a restart of either instance.
         await Poll.UntilAsync(() => BroadcastArrivesAsync(second.Client), arrived => arrived, "a broadcast to reach the second instance after the restart");
@@ -102,10 +95,4 @@ public sealed class CacheBroadcastOutageTests(FaultFixture fault) : IAsyncLifeti
         return body.GetProperty("usageCount").GetInt32();
     }
 
-    private static async Task<string?> RedisStatusAsync(HttpClient instance)
-    {
-        using var response = await instance.GetAsync("/health");
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        return body.GetProperty("cache").GetProperty("redis").GetString();
-    }
 }

@@ -42,6 +42,14 @@ public sealed class FaultFixture : CapacityApiFactory, IAsyncLifetime
         return (postgres, redis);
     }
 
+    /// <summary>What an instance's /health says of Redis (cache.redis).</summary>
+    public static async Task<string?> RedisStatusAsync(HttpClient instance)
+    {
+        using var response = await instance.GetAsync("/health");
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        return body.GetProperty("cache").GetProperty("redis").GetString();
+    }
+
     /// <summary>Stops one service of the fault instance; dispose the outage (or end it) to start it again.</summary>
     public Task<ServiceOutage> StopAsync(FaultService service) => ServiceOutage.BeginAsync(service);
 

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Capacity.Domain.Clients;
 using Capacity.IntegrationTests.Clients;
-using Capacity.IntegrationTests.Fixtures;
 using Capacity.IntegrationTests.Members;
 using Xunit.Abstractions;
 
@@ -31,14 +30,7 @@ public sealed class MemberRedisOutageTests(FaultFixture fault, ITestOutputHelper
     [Fact]
     public async Task Member_reads_never_fail_while_redis_is_down_and_updates_reach_the_other_instance_once_it_returns()
     {
-        await using var second = await ApiProcess.StartAsync(ApiProcess.FreeLoopbackPort(), new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Postgres"] = fault.ConnectionString,
-            ["ConnectionStrings:Redis"] = fault.RedisConnectionString ?? "",
-            ["Caching:KeyPrefix"] = fault.CacheKeyPrefix,
-            ["Security:AdminApiKey"] = CapacityApiFactory.AdminKey,
-            ["Cleanup:Enabled"] = "false",
-        });
+        await using var second = await fault.StartSecondInstanceAsync();
         var key = (await fault.CreateClientAsync(ClientScopes.MembersRead)).Key;
         var readers = new[] { await fault.ReaderClientAsync(), new HttpClient { BaseAddress = second.BaseAddress } };
         readers[1].DefaultRequestHeaders.Add("X-Api-Key", key);
@@ -73,7 +65,7 @@ public sealed class MemberRedisOutageTests(FaultFixture fault, ITestOutputHelper
             () => SurnameAsync(readers[1], during), s => s == "DuringOutage", "the update made during the outage to reach the second instance");
         output.WriteLine($"the update made during the outage reached the second instance {sinceRestart.ElapsedMilliseconds} ms after Redis restarted");
         await Poll.UntilAsync(
-            () => RedisStatusAsync(readers[1]), s => s == "Healthy", "/health of the second instance to see Redis back");
+            () => FaultFixture.RedisStatusAsync(readers[1]), s => s == "Healthy", "/health of the second instance to see Redis back");
         await Poll.UntilAsync(fault.HealthAsync, h => h.Redis == "Healthy", "/health of the first instance to see Redis back");
 
         // The load stops first: what is measured next is the propagation, not the machine's queue of requests.
@@ -153,10 +145,4 @@ public sealed class MemberRedisOutageTests(FaultFixture fault, ITestOutputHelper
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("surname").GetString()!;
     }
 
-    private static async Task<string> RedisStatusAsync(HttpClient client)
-    {
-        using var response = await client.GetAsync("/health");
-        var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        return health.GetProperty("cache").GetProperty("redis").GetString()!;
-    }
 }

@@ -22,6 +22,7 @@ namespace Capacity.Application.Common.Behaviors;
 public sealed partial class CachingBehavior<TMessage, TResponse>(
     IFusionCache cache,
     TagInvalidator invalidator,
+    CacheWriteThrough writeThrough,
     OperationMonitor monitor,
     CacheAreaStatistics areas,
     TimeProvider clock,
@@ -89,7 +90,7 @@ public sealed partial class CachingBehavior<TMessage, TResponse>(
             // written value, on this instance and, as the backplane delivers them in order, on the others.
             if (message is IWritesThroughCache<TResponse> writes)
             {
-                await WriteThroughAsync(writes, result);
+                await writeThrough.WriteAsync(RequestName<TMessage>.Value, writes.CachedQueriesAnswered(result), result);
             }
 
             if (message is IInvalidatesCache<TResponse> invalidates)
@@ -104,48 +105,6 @@ public sealed partial class CachingBehavior<TMessage, TResponse>(
         return result;
     }
 
-    /// <summary>
-    /// The command's response becomes the answer of the queries it names: written into memory and Redis, then the
-    /// backplane tells the other instances to read it from there; fresh for each query's duration, with its tags. Both
-    /// are awaited (not left to the background as cache writes are), so that another instance's load, looking again
-    /// before it stores its value, finds this one in Redis. The change is committed: the write is not cancelled with the
-    /// request, and a cache that fails it is logged, never turned into an error for a change that was made (Redis down:
-    /// FusionCache re-sends the write once it returns).
-    /// </summary>
-    private async ValueTask WriteThroughAsync(IWritesThroughCache<TResponse> writes, TResponse response)
-    {
-        var written = new CachedValue<TResponse>(response, clock.GetUtcNow());
-        foreach (var query in writes.CachedQueriesAnswered(response))
-        {
-            try
-            {
-                var options = OptionsFor(query.CacheDuration);
-                options.AllowBackgroundDistributedCacheOperations = false;
-                options.AllowBackgroundBackplaneOperations = false;
-                await cache.SetAsync(query.CacheKey, written, options, query.CacheTags);
-                areas.RecordSize(query.CacheKey, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(response).LongLength);
-            }
-            catch (Exception e)
-            {
-                LogWriteThroughFailed(logger ?? (ILogger)NullLogger.Instance, e, RequestName<TMessage>.Value, query.CacheKey);
-                await ForgetAsync(query.CacheKey);
-            }
-        }
-    }
-
-    /// <summary>After a failed write-through, at least no older value stays fresh here (best effort).</summary>
-    private async ValueTask ForgetAsync(string key)
-    {
-        try
-        {
-            await cache.ExpireAsync(key);
-        }
-        catch (Exception e)
-        {
-            LogWriteThroughFailed(logger ?? (ILogger)NullLogger.Instance, e, RequestName<TMessage>.Value, key);
-        }
-    }
-
     /// <summary>Not the database being unavailable (the breaker's news), nor the request being cancelled.</summary>
     private bool IsUnexpected(Exception e, CancellationToken cancellationToken) =>
         e is not BrokenCircuitException
@@ -154,9 +113,6 @@ public sealed partial class CachingBehavior<TMessage, TResponse>(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Request} failed to load its answer; the last value is served while fail-safe has one.")]
     private static partial void LogLoadFailed(ILogger logger, Exception exception, string request);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Request} changed data but could not write it into the cache entry {Key}; lookups may answer the value from before the change until it expires.")]
-    private static partial void LogWriteThroughFailed(ILogger logger, Exception exception, string request, string key);
 
     /// <summary>
     /// The value a command wrote through (or another load read) after this load began, if the cache holds one: this
@@ -187,27 +143,12 @@ public sealed partial class CachingBehavior<TMessage, TResponse>(
                     $"remembered ({invalidator.MemoryDuration}): raise {CachingOptions.TagMemoryDurationSetting} to at least {duration}.");
             }
 
-            options = OptionsFor(duration);
+            options = CacheWriteThrough.EntryOptions(cache, duration);
 
             // A read that fills an entry tells no other instance (no backplane message per miss): nothing changed, and
             // what a change writes or removes is announced by the change (write-through, tag removal).
             options.SkipBackplaneNotifications = true;
             _entryOptions = options;
-        }
-
-        return options;
-    }
-
-    /// <summary>
-    /// The cache's defaults with <paramref name="duration"/>. An entry cached longer than fail-safe keeps values (card
-    /// images: 4 h against 2 h) is kept for its duration: FusionCache would do the same, logging a warning on every write.
-    /// </summary>
-    private FusionCacheEntryOptions OptionsFor(TimeSpan duration)
-    {
-        var options = cache.CreateEntryOptions(duration: duration);
-        if (options.IsFailSafeEnabled && options.FailSafeMaxDuration < duration)
-        {
-            options.FailSafeMaxDuration = duration;
         }
 
         return options;

@@ -34,13 +34,16 @@ public sealed class CachingBehaviorTests : IDisposable
 
     public CachingBehaviorTests()
     {
-        _lookups = new(_cache, Invalidator(new CachingOptions()), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
-        _changes = new(_cache, Invalidator(new CachingOptions()), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
+        _lookups = new(_cache, Invalidator(new CachingOptions()), WriteThrough(), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
+        _changes = new(_cache, Invalidator(new CachingOptions()), WriteThrough(), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
     }
 
     public void Dispose() => _cache.Dispose();
 
     private TagInvalidator Invalidator(CachingOptions options) => new(_cache, Options.Create(options));
+
+    private CacheWriteThrough WriteThrough() =>
+        new(_cache, new CacheAreaStatistics(_cache), _clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<CacheWriteThrough>.Instance);
 
     private ValueTask<Result<string>> Read(Lookup query) =>
         _lookups.Handle(query, (_, _) =>
@@ -354,7 +357,7 @@ public sealed class CachingBehaviorTests : IDisposable
     {
         var log = new RecordingLogger<CachingBehavior<Lookup, Result<string>>>();
         var reads = new CachingBehavior<Lookup, Result<string>>(
-            _cache, Invalidator(new CachingOptions()), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock, log,
+            _cache, Invalidator(new CachingOptions()), WriteThrough(), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock, log,
             new DatabaseCircuitBreakerTests.FakeDatabaseFaults());
 
         await Assert.ThrowsAsync<BrokenCircuitException>(() =>
@@ -383,7 +386,7 @@ public sealed class CachingBehaviorTests : IDisposable
 
     private CachingBehavior<T, Result<string>> Behavior<T>()
         where T : notnull, IMessage =>
-        new(_cache, Invalidator(new CachingOptions()), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
+        new(_cache, Invalidator(new CachingOptions()), WriteThrough(), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
 
     public sealed record WrittenLookup(string Key) : IWrittenThroughQuery<Result<string>>
     {
@@ -415,8 +418,8 @@ public sealed class CachingBehaviorTests : IDisposable
     {
         var broadcast = new RecordingBroadcast();
         var invalidator = new TagInvalidator(_cache, Options.Create(new CachingOptions()), broadcast);
-        var batched = new CachingBehavior<BatchedChange, Result<string>>(_cache, invalidator, new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
-        var durable = new CachingBehavior<Change, Result<string>>(_cache, invalidator, new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
+        var batched = new CachingBehavior<BatchedChange, Result<string>>(_cache, invalidator, WriteThrough(), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
+        var durable = new CachingBehavior<Change, Result<string>>(_cache, invalidator, WriteThrough(), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
 
         await batched.Handle(new BatchedChange("tag:batched"), (_, _) => ValueTask.FromResult<Result<string>>("done"), CancellationToken.None);
         await durable.Handle(new Change("tag:durable"), (_, _) => ValueTask.FromResult<Result<string>>("done"), CancellationToken.None);
@@ -453,7 +456,7 @@ public sealed class CachingBehaviorTests : IDisposable
     public async Task Tagged_query_cached_longer_than_the_tag_memory_is_refused_naming_the_setting()
     {
         var behavior = new CachingBehavior<Lookup, Result<string>>(
-            _cache, Invalidator(new CachingOptions { TagMemoryDuration = TimeSpan.FromHours(2) }), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
+            _cache, Invalidator(new CachingOptions { TagMemoryDuration = TimeSpan.FromHours(2) }), WriteThrough(), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
         var query = new Lookup("long", "tag:long", TimeSpan.FromHours(3));
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
@@ -477,7 +480,7 @@ public sealed class CachingBehaviorTests : IDisposable
     public async Task Untagged_query_cached_longer_than_the_tag_memory_is_accepted()
     {
         var behavior = new CachingBehavior<Untagged, Result<string>>(
-            _cache, Invalidator(new CachingOptions { TagMemoryDuration = TimeSpan.FromHours(1) }), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
+            _cache, Invalidator(new CachingOptions { TagMemoryDuration = TimeSpan.FromHours(1) }), WriteThrough(), new OperationMonitor(), new CacheAreaStatistics(_cache), _clock);
 
         var response = await behavior.Handle(
             new Untagged(), (_, _) => ValueTask.FromResult<Result<string>>("value"), CancellationToken.None);
